@@ -1,0 +1,82 @@
+# Mini-KVM build.  `make` builds the VMM and the guests, `make run` shows the
+# demo, `make test` runs every test (unit tests, then end-to-end on real KVM,
+# directly or inside tools/kvm-sandbox).
+CC       ?= gcc
+CFLAGS   ?= -O2 -g
+CFLAGS   += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Iinclude -Isrc -MMD -MP
+LDLIBS   += -lpthread -lm
+B        := build
+
+VMM_SRCS := $(wildcard src/core/*.c src/arch/x86/*.c src/loaders/*.c src/devices/*.c)
+VMM_OBJS := $(VMM_SRCS:%.c=$(B)/%.o)
+LIB_OBJS := $(filter-out $(B)/src/core/main.o,$(VMM_OBJS))
+
+REAL_GUESTS := $(patsubst guests/real/%.S,$(B)/guests/%.bin,$(wildcard guests/real/*.S))
+TEST_GUESTS := $(patsubst guests/test/%.S,$(B)/guests/test/%.bin,$(wildcard guests/test/*.S))
+GUESTS      := $(REAL_GUESTS) $(TEST_GUESTS)
+
+.PHONY: all guests run test unit e2e deps clean format
+all: $(B)/mini-kvm guests
+guests: $(GUESTS)
+
+$(B)/mini-kvm: $(VMM_OBJS)
+	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+
+$(B)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+# Guests: GNU as through the C preprocessor (so they include mkvm/abi.h),
+# linked at REAL_LOAD_ADDR and stripped to a flat binary.
+GUEST_ASFLAGS := -m32 -nostdinc -Iinclude -Iguests/real -Wa,--fatal-warnings
+$(B)/guests/linker.ld: guests/flat.ld.in include/mkvm/abi.h
+	@mkdir -p $(dir $@)
+	$(CC) -E -P -x c -Iinclude -o $@ $<
+$(B)/guests/%.o: guests/real/%.S guests/real/hc.inc guests/real/lib.inc include/mkvm/abi.h
+	@mkdir -p $(dir $@)
+	$(CC) $(GUEST_ASFLAGS) -c -o $@ $<
+$(B)/guests/test/%.o: guests/test/%.S guests/real/hc.inc include/mkvm/abi.h
+	@mkdir -p $(dir $@)
+	$(CC) $(GUEST_ASFLAGS) -c -o $@ $<
+$(B)/guests/%.bin: $(B)/guests/%.o $(B)/guests/linker.ld
+	ld -m elf_i386 -nostdlib -T $(B)/guests/linker.ld -o $(@:.bin=.elf) $<
+	objcopy -O binary $(@:.bin=.elf) $@
+
+# The demo: several guests at once, each line attributed to its guest.
+run: all
+	$(B)/mini-kvm $(B)/guests/hello.bin $(B)/guests/counter.bin \
+		$(B)/guests/fibonacci.bin $(B)/guests/multiplication.bin
+
+# ---- tests ------------------------------------------------------------------
+SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(B)/unit/%)
+SAN_OBJS  := $(LIB_OBJS:$(B)/%.o=$(B)/san/%.o)
+
+$(B)/san/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(SAN_FLAGS) -c -o $@ $<
+$(B)/unit/%: tests/unit/%.c $(SAN_OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(SAN_FLAGS) -o $@ $^ -lcmocka $(LDLIBS)
+
+deps:
+	@tools/setup-deps
+
+unit: $(UNIT_BINS)
+	@tools/run-unit $(UNIT_BINS)
+
+e2e: all
+	@tools/run-e2e
+
+test: deps
+	@$(MAKE) --no-print-directory all $(UNIT_BINS)
+	@tools/run-tests $(UNIT_BINS)
+
+format:
+	clang-format -i $(shell git ls-files '*.c' '*.h')
+
+clean:
+	rm -rf $(B)/mini-kvm $(B)/src $(B)/san $(B)/unit $(B)/guests
+
+-include $(shell find $(B) -name '*.d' 2>/dev/null)

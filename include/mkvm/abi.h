@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Mini-KVM guest ABI: the one source of truth shared by the VMM (C) and the
+ * guests (C and GNU as, via the C preprocessor).  Everything a guest author
+ * needs is here: hypercall ports and numbers, the memory map, exit codes.
+ * docs/hypercalls.md and docs/memory-map.md explain it in prose.
+ */
+#ifndef MKVM_ABI_H
+#define MKVM_ABI_H
+
+/* ---- Hypercalls --------------------------------------------------------
+ *
+ * A hypercall is one port I/O instruction to port HC_PORT(nr): the number
+ * is the port offset from HC_PORT_BASE, the argument is the data of the
+ * access.  One instruction is exactly one VM exit.
+ *
+ *   nr  name        instruction              argument / result
+ *   0   HC_EXIT     out  HC_PORT(0), al/ax/eax  status (low 8 bits kept)
+ *   1   HC_PUTCHAR  out  HC_PORT(1), al      byte to print
+ *   2   HC_GETCHAR  in   al/ax/eax, HC_PORT(2)  byte 0..255, or all ones
+ *                                            (-1) at end of input; blocks
+ *   3   HC_WRITE    out  HC_PORT(3), al      prints ECX bytes from the
+ *                                            guest-physical address in ESI
+ *
+ * Any other port in HC_PORT_BASE .. HC_PORT_BASE + HC_PORT_COUNT - 1 is an
+ * unknown hypercall: the guest is stopped with status MKVM_EXIT_GUEST_FAULT.
+ */
+#define HC_PORT_BASE 0x500
+#define HC_PORT_COUNT 0x10
+#define HC_PORT(nr) (HC_PORT_BASE + (nr))
+
+#define HC_EXIT 0
+#define HC_PUTCHAR 1
+#define HC_GETCHAR 2
+#define HC_WRITE 3
+#define HC_COUNT 4 /* number of defined hypercalls */
+
+/* Largest HC_WRITE length accepted in one call (longer: guest fault). */
+#define HC_WRITE_MAX (1u << 20)
+
+/* ---- Memory map of the bare real-mode profile (guest-physical) ---------
+ *
+ *   0x00000 - 0x003ff  real-mode interrupt vector table (left zero)
+ *   0x00400 - 0x004ff  BIOS data area (reserved, left zero)
+ *   0x00500 - 0x07bff  stack, grows down from REAL_STACK_TOP
+ *   0x07c00 - ...      flat image, loaded at REAL_LOAD_ADDR, entry there
+ *   ...     - mem end  free for the guest
+ *
+ * CS = DS = ES = SS = FS = GS = 0, IP = REAL_LOAD_ADDR, SP = REAL_STACK_TOP,
+ * FLAGS = 0x2 (interrupts off).  Physical address = offset.
+ */
+#define REAL_IVT_ADDR 0x00000
+#define REAL_BDA_ADDR 0x00400
+#define REAL_STACK_BOTTOM 0x00500
+#define REAL_STACK_TOP 0x07c00
+#define REAL_LOAD_ADDR 0x07c00
+
+/* Guest memory size limits (bytes) and default. */
+#define GUEST_MEM_MIN (1ull << 20)  /* 1 MiB */
+#define GUEST_MEM_MAX (3ull << 30)  /* 3 GiB: below the PCI/APIC hole */
+#define GUEST_MEM_DEFAULT (16ull << 20)
+
+/* ---- Exit status of mini-kvm (see docs/cli.md) ------------------------- */
+/* 0..123: the guest's own HC_EXIT status (HLT counts as 0). */
+#define MKVM_EXIT_USAGE 2          /* bad command line or input file   */
+#define MKVM_EXIT_TIMEOUT 124      /* --timeout expired                */
+#define MKVM_EXIT_VMM_ERROR 125    /* KVM unusable or VMM failure      */
+#define MKVM_EXIT_GUEST_FAULT 126  /* guest crashed or broke the ABI   */
+#define MKVM_EXIT_SIGNAL_BASE 128  /* 128 + signal (SIGINT, SIGTERM)   */
+#define MKVM_EXIT_USER_QUIT 130    /* Ctrl-A x on the terminal         */
+
+#endif /* MKVM_ABI_H */

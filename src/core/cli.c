@@ -1,0 +1,134 @@
+/* SPDX-License-Identifier: MIT */
+#include "cli.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "mkvm/abi.h"
+
+#ifndef MKVM_VERSION
+#define MKVM_VERSION "0.1.0"
+#endif
+
+static const char usage[] =
+	"Usage: mini-kvm [OPTIONS] IMAGE [IMAGE...]\n"
+	"Runs each flat real-mode IMAGE in its own KVM virtual machine, all at once.\n"
+	"\n"
+	"  -m, --mem SIZE       guest memory per VM, e.g. 256K, 64M, 1G (default 16M)\n"
+	"  -t, --timeout SECS   stop guests still running after SECS seconds (status 124)\n"
+	"  -s, --stats          print exits, I/O ports and hypercalls per guest at the end\n"
+	"      --no-color       plain prefixes for several guests (also: NO_COLOR=1)\n"
+	"  -q, --quiet          no messages from mini-kvm except errors\n"
+	"  -h, --help           this help\n"
+	"  -V, --version        version\n"
+	"\n"
+	"On a terminal, Ctrl-A x quits. stdin goes to the first guest.\n"
+	"Exit status: the guest's status; 2 bad usage; 124 timeout; 125 VMM error;\n"
+	"126 guest crash or ABI violation; 128+N signal N. See docs/cli.md.\n";
+
+int parse_size(const char *s, uint64_t *out)
+{
+	char *end;
+	unsigned long long v;
+	unsigned shift = 0;
+
+	if (!s || !isdigit((unsigned char)*s))
+		return -1;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno)
+		return -1;
+	switch (toupper((unsigned char)*end)) {
+	case 'K': shift = 10; end++; break;
+	case 'M': shift = 20; end++; break;
+	case 'G': shift = 30; end++; break;
+	case 'T': shift = 40; end++; break;
+	default: break;
+	}
+	if (shift && (strcasecmp(end, "iB") == 0 || strcasecmp(end, "B") == 0))
+		end += strlen(end);
+	if (*end != '\0' || v > (UINT64_MAX >> shift))
+		return -1;
+	*out = (uint64_t)v << shift;
+	return 0;
+}
+
+static int parse_timeout(const char *s, double *out)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || end == s || *end != '\0' || !isfinite(v) || v <= 0 || v > 1e7)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+enum cli_result cli_parse(int argc, char **argv, struct options *o, FILE *out, FILE *err)
+{
+	enum { OPT_NO_COLOR = 256 };
+	static const struct option longopts[] = {
+		{ "mem", required_argument, NULL, 'm' },
+		{ "timeout", required_argument, NULL, 't' },
+		{ "stats", no_argument, NULL, 's' },
+		{ "no-color", no_argument, NULL, OPT_NO_COLOR },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *no_color = getenv("NO_COLOR");
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	o->mem_size = GUEST_MEM_DEFAULT;
+	o->color = isatty(STDOUT_FILENO) && !(no_color && *no_color);
+	opterr = 0;
+	optind = 0; /* full reset: cli_parse may be called more than once */
+	while ((c = getopt_long(argc, argv, ":m:t:sqhV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'm':
+			if (parse_size(optarg, &o->mem_size) < 0) {
+				fprintf(err, "mini-kvm: --mem '%s': not a size; use e.g. 256K, 64M or 1G\n", optarg);
+				return CLI_ERROR;
+			}
+			if (o->mem_size < GUEST_MEM_MIN || o->mem_size > GUEST_MEM_MAX) {
+				fprintf(err, "mini-kvm: --mem '%s': must be between 1M and 3G\n", optarg);
+				return CLI_ERROR;
+			}
+			break;
+		case 't':
+			if (parse_timeout(optarg, &o->timeout) < 0) {
+				fprintf(err, "mini-kvm: --timeout '%s': not a positive number of seconds\n", optarg);
+				return CLI_ERROR;
+			}
+			break;
+		case 's': o->stats = true; break;
+		case 'q': o->quiet = true; break;
+		case OPT_NO_COLOR: o->color = false; break;
+		case 'h': fputs(usage, out); return CLI_EXIT;
+		case 'V': fprintf(out, "mini-kvm %s\n", MKVM_VERSION); return CLI_EXIT;
+		case ':':
+			fprintf(err, "mini-kvm: option '%s' needs a value; see mini-kvm --help\n", argv[optind - 1]);
+			return CLI_ERROR;
+		default:
+			fprintf(err, "mini-kvm: unknown option '%s'; see mini-kvm --help\n", argv[optind - 1]);
+			return CLI_ERROR;
+		}
+	}
+	o->nimages = argc - optind;
+	o->images = argv + optind;
+	if (o->nimages == 0) {
+		fprintf(err, "mini-kvm: no guest image given; usage: mini-kvm [OPTIONS] IMAGE...\n");
+		return CLI_ERROR;
+	}
+	return CLI_RUN;
+}

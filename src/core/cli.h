@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: MIT */
+/* Command-line parsing (docs/cli.md). Pure functions: unit-tested. */
+#ifndef MKVM_CLI_H
+#define MKVM_CLI_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+struct options {
+	uint64_t mem_size;    /* bytes of RAM per guest */
+	double timeout;       /* seconds, 0 = none */
+	bool stats;
+	bool color;           /* prefixes in colour (terminal, no --no-color/NO_COLOR) */
+	bool quiet;
+	int nimages;
+	char **images;        /* points into argv */
+};
+
+enum cli_result {
+	CLI_RUN,   /* options parsed: run the guests */
+	CLI_EXIT,  /* --help or --version printed: exit 0 */
+	CLI_ERROR, /* message printed: exit MKVM_EXIT_USAGE */
+};
+
+/* "256K", "64M", "1G", "1048576" (K/M/G = 2^10/2^20/2^30, optional "iB"/"B").
+ * Returns 0, or -1 for anything else (junk, overflow, empty). */
+int parse_size(const char *s, uint64_t *out);
+
+/* Parses argv; messages go to @out (help, version) and @err (errors). */
+enum cli_result cli_parse(int argc, char **argv, struct options *o, FILE *out, FILE *err);
+
+#endif

@@ -1,0 +1,113 @@
+/* SPDX-License-Identifier: MIT */
+#include "console.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+static pthread_mutex_t out_lock = PTHREAD_MUTEX_INITIALIZER;
+static bool use_color;
+
+static const char *const colors[] = { "\033[32m", "\033[36m", "\033[33m",
+				      "\033[35m", "\033[34m", "\033[31m" };
+#define COLOR_RESET "\033[0m"
+
+void console_setup(bool color)
+{
+	use_color = color;
+}
+
+void console_init(struct console *c, int index, const char *name, bool prefixed,
+		  const volatile int *stopping)
+{
+	int n = 0;
+
+	memset(c, 0, sizeof(*c));
+	c->prefixed = prefixed;
+	c->stopping = stopping;
+	if (prefixed) {
+		if (use_color)
+			n = snprintf(c->prefix, sizeof(c->prefix), "%s[%s]%s ",
+				     colors[index % 6], name, COLOR_RESET);
+		else
+			n = snprintf(c->prefix, sizeof(c->prefix), "[%s] ", name);
+	}
+	c->prefix_len = n < 0 ? 0 : (size_t)n >= sizeof(c->prefix) ? sizeof(c->prefix) - 1 : (size_t)n;
+}
+
+/* Writes all of iov to stdout; gives up on errors (EPIPE) or once stopped. */
+static void write_all(struct console *c, struct iovec *iov, int cnt)
+{
+	while (cnt > 0) {
+		ssize_t w = writev(STDOUT_FILENO, iov, cnt);
+		if (w < 0) {
+			if (errno == EINTR && !(c->stopping && *c->stopping))
+				continue;
+			return;
+		}
+		while (cnt > 0 && (size_t)w >= iov->iov_len) {
+			w -= (ssize_t)iov->iov_len;
+			iov++;
+			cnt--;
+		}
+		if (cnt > 0) {
+			iov->iov_base = (char *)iov->iov_base + w;
+			iov->iov_len -= (size_t)w;
+		}
+	}
+}
+
+void console_flush_slow(struct console *c)
+{
+	struct iovec iov[2] = {
+		{ c->prefix, c->prefix_len },
+		{ c->buf, c->len },
+	};
+
+	pthread_mutex_lock(&out_lock);
+	write_all(c, c->prefix_len ? iov : iov + 1, c->prefix_len ? 2 : 1);
+	pthread_mutex_unlock(&out_lock);
+	c->len = 0;
+}
+
+void console_write(struct console *c, const char *s, size_t n)
+{
+	while (n) {
+		size_t room = sizeof(c->buf) - c->len;
+		const char *nl = memchr(s, '\n', n < room ? n : room);
+		size_t take = nl ? (size_t)(nl - s) + 1 : (n < room ? n : room);
+
+		memcpy(c->buf + c->len, s, take);
+		c->len += take;
+		s += take;
+		n -= take;
+		if (nl || c->len == sizeof(c->buf))
+			console_flush_slow(c);
+	}
+}
+
+void console_finish(struct console *c)
+{
+	if (c->prefixed && c->len && c->buf[c->len - 1] != '\n')
+		console_putc(c, '\n');
+	console_flush(c);
+}
+
+void console_msg(struct console *c, const char *name, const char *fmt, ...)
+{
+	char line[1024];
+	va_list ap;
+	int n = snprintf(line, sizeof(line), "mini-kvm: %s: ", name);
+
+	va_start(ap, fmt);
+	if (n >= 0 && (size_t)n < sizeof(line))
+		vsnprintf(line + n, sizeof(line) - (size_t)n, fmt, ap);
+	va_end(ap);
+	console_finish(c);
+	pthread_mutex_lock(&out_lock);
+	fprintf(stderr, "%s\n", line);
+	pthread_mutex_unlock(&out_lock);
+}

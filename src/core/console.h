@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Guest console output.  Each guest has a line buffer; a line goes to stdout
+ * in one write(2) when it ends, when the buffer fills, before the guest
+ * blocks for input and when the guest ends.  With several guests every line
+ * carries the guest's prefix (coloured on a terminal) and lines never tear:
+ * all writers share one lock.
+ */
+#ifndef MKVM_CONSOLE_H
+#define MKVM_CONSOLE_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#define CONSOLE_LINE_MAX 4096
+#define CONSOLE_PREFIX_MAX 64
+
+struct console {
+	char prefix[CONSOLE_PREFIX_MAX]; /* "" for a single guest */
+	size_t prefix_len;
+	bool prefixed;                   /* several guests: prefix each line */
+	const volatile int *stopping;    /* drop output once the guest is stopped */
+	size_t len;
+	char buf[CONSOLE_LINE_MAX];
+};
+
+/* Global settings, set once before guests start. */
+void console_setup(bool color);
+
+/* Sets the prefix of guest @index named @name (prefixed: several guests). */
+void console_init(struct console *c, int index, const char *name, bool prefixed,
+		  const volatile int *stopping);
+
+/* Writes the buffered bytes (with the prefix) in one writev(2). */
+void console_flush_slow(struct console *c);
+
+/* Appends bytes; flushes at each newline and when the buffer is full. */
+void console_write(struct console *c, const char *s, size_t n);
+
+static inline void console_putc(struct console *c, char ch)
+{
+	c->buf[c->len++] = ch;
+	if (ch == '\n' || c->len == sizeof(c->buf))
+		console_flush_slow(c);
+}
+
+static inline void console_flush(struct console *c)
+{
+	if (c->len)
+		console_flush_slow(c);
+}
+
+/* Ends a partial line (several guests) and flushes. */
+void console_finish(struct console *c);
+
+/* A VMM message about this guest on stderr, e.g. "mini-kvm: hello: ...". */
+void console_msg(struct console *c, const char *name, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+#endif

@@ -1,0 +1,165 @@
+/* SPDX-License-Identifier: MIT */
+#include "input.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#define RING_SIZE 4096
+#define CTRL_A 0x01
+
+static struct {
+	pthread_mutex_t lock;
+	pthread_cond_t readable; /* bytes, EOF or a stop to look at */
+	pthread_cond_t writable; /* room in the ring (pipes and files) */
+	unsigned char ring[RING_SIZE];
+	unsigned head, count;
+	bool eof;
+	bool tty;
+	input_quit_fn on_quit;
+} in = {
+	.lock = PTHREAD_MUTEX_INITIALIZER,
+	.readable = PTHREAD_COND_INITIALIZER,
+	.writable = PTHREAD_COND_INITIALIZER,
+};
+
+static struct termios saved_termios;
+static volatile sig_atomic_t raw_active;
+
+void input_restore_terminal(void)
+{
+	if (raw_active) {
+		tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved_termios);
+		raw_active = 0;
+	}
+}
+
+static void fatal_signal(int sig)
+{
+	input_restore_terminal();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void enter_raw_mode(void)
+{
+	struct termios t;
+	static const int fatal[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT };
+
+	if (tcgetattr(STDIN_FILENO, &saved_termios) != 0)
+		return;
+	t = saved_termios;
+	cfmakeraw(&t);
+	t.c_oflag |= OPOST; /* keep "\n" -> "\r\n" on output */
+	if (tcsetattr(STDIN_FILENO, TCSAFLUSH, &t) != 0)
+		return;
+	raw_active = 1;
+	for (size_t i = 0; i < sizeof(fatal) / sizeof(fatal[0]); i++)
+		signal(fatal[i], fatal_signal);
+}
+
+/* Puts one byte in the ring; on a terminal a full ring drops the byte
+ * (like a UART FIFO overrun), for pipes and files the reader waits. */
+static void push(unsigned char c)
+{
+	pthread_mutex_lock(&in.lock);
+	while (!in.tty && in.count == RING_SIZE)
+		pthread_cond_wait(&in.writable, &in.lock);
+	if (in.count < RING_SIZE) {
+		in.ring[(in.head + in.count) % RING_SIZE] = c;
+		in.count++;
+		pthread_cond_broadcast(&in.readable);
+	}
+	pthread_mutex_unlock(&in.lock);
+}
+
+static void *reader(void *arg)
+{
+	unsigned char buf[256];
+	bool escape = false;
+
+	(void)arg;
+	for (;;) {
+		ssize_t n = read(STDIN_FILENO, buf, sizeof(buf));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		for (ssize_t i = 0; i < n; i++) {
+			unsigned char c = buf[i];
+			if (in.tty && escape) {
+				escape = false;
+				if (c == 'x' || c == 'X') {
+					in.on_quit();
+					continue;
+				}
+				if (c != CTRL_A)
+					push(CTRL_A);
+			} else if (in.tty && c == CTRL_A) {
+				escape = true;
+				continue;
+			}
+			push(c);
+		}
+	}
+	pthread_mutex_lock(&in.lock);
+	in.eof = true;
+	pthread_cond_broadcast(&in.readable);
+	pthread_mutex_unlock(&in.lock);
+	return NULL;
+}
+
+int input_start(input_quit_fn on_quit)
+{
+	pthread_t t;
+	sigset_t all, old;
+	int err;
+
+	in.on_quit = on_quit;
+	in.tty = isatty(STDIN_FILENO);
+	if (in.tty) {
+		enter_raw_mode();
+		atexit(input_restore_terminal);
+	}
+	/* The reader takes no signals: they belong to the main thread. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	err = pthread_create(&t, NULL, reader, NULL);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (err)
+		return -err;
+	pthread_detach(t);
+	return 0;
+}
+
+int input_getchar(const volatile int *stopping)
+{
+	int c;
+
+	pthread_mutex_lock(&in.lock);
+	while (in.count == 0 && !in.eof && !*stopping)
+		pthread_cond_wait(&in.readable, &in.lock);
+	if (*stopping) {
+		c = INPUT_STOPPED;
+	} else if (in.count) {
+		c = in.ring[in.head];
+		in.head = (in.head + 1) % RING_SIZE;
+		in.count--;
+		pthread_cond_signal(&in.writable);
+	} else {
+		c = INPUT_EOF;
+	}
+	pthread_mutex_unlock(&in.lock);
+	return c;
+}
+
+void input_wake_all(void)
+{
+	pthread_mutex_lock(&in.lock);
+	pthread_cond_broadcast(&in.readable);
+	pthread_mutex_unlock(&in.lock);
+}

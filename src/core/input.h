@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Terminal and stdin input.  One reader thread moves bytes from stdin into
+ * a ring; HC_GETCHAR (and later the UART and keyboard) take them from there,
+ * sleeping on a condition variable while the ring is empty.  On a terminal,
+ * stdin is put in raw mode for the run and Ctrl-A x quits (Ctrl-A Ctrl-A
+ * sends a literal Ctrl-A), even while no guest reads input.
+ */
+#ifndef MKVM_INPUT_H
+#define MKVM_INPUT_H
+
+#include <stdbool.h>
+
+#define INPUT_EOF (-1)
+#define INPUT_STOPPED (-2)
+
+/* Called by the reader thread when the user types Ctrl-A x. */
+typedef void (*input_quit_fn)(void);
+
+/* Starts the reader thread; enters raw mode if stdin is a terminal. */
+int input_start(input_quit_fn on_quit);
+
+/*
+ * Next input byte (0..255), INPUT_EOF at end of input, or INPUT_STOPPED
+ * as soon as *stopping becomes non-zero (see input_wake_all()).
+ */
+int input_getchar(const volatile int *stopping);
+
+/* Wakes every input_getchar() so it can see its stop flag. */
+void input_wake_all(void);
+
+/* Restores the terminal (idempotent, async-signal-safe). */
+void input_restore_terminal(void);
+
+#endif

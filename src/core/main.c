@@ -1,0 +1,256 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * mini-kvm: parse the command line, load every image into its own VM, run
+ * one vCPU thread per guest, and wait for them, a timeout or a signal.
+ */
+#include <errno.h>
+#include <libgen.h>
+#include <math.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "arch/x86/cpu.h"
+#include "cli.h"
+#include "console.h"
+#include "devices/hypercall.h"
+#include "input.h"
+#include "kvm.h"
+#include "loaders/image.h"
+#include "mkvm/abi.h"
+#include "vcpu.h"
+#include "vm.h"
+
+static pthread_t main_thread;
+static int guests_done;  /* atomic: guests whose vCPU thread has ended */
+static int quit_pressed; /* atomic: Ctrl-A x */
+static struct options opts;
+
+static void notify_main(void)
+{
+	pthread_kill(main_thread, SIGUSR2);
+}
+
+static void on_quit_key(void)
+{
+	__atomic_store_n(&quit_pressed, 1, __ATOMIC_RELEASE);
+	notify_main();
+}
+
+/* Runs on the vCPU thread once its guest has ended. */
+static void guest_ended(struct vm *vm)
+{
+	console_finish(&vm->con);
+	if (vm->reason[0])
+		console_msg(&vm->con, vm->name, "%s (exit status %d)%s%s", vm->reason,
+			    vm->status, vm->dump[0] ? "\n" : "", vm->dump);
+	else if (opts.nimages > 1 && !opts.quiet)
+		console_msg(&vm->con, vm->name, "exited with status %d", vm->status);
+	vm->cpu.done = 1;
+	__atomic_add_fetch(&guests_done, 1, __ATOMIC_ACQ_REL);
+	notify_main();
+}
+
+/* "path/to/hello.bin" -> "hello", made unique with "#N" for repeats. */
+static char *guest_name(char **paths, int i)
+{
+	char *copy = strdup(paths[i]), *base = basename(copy), *dot, *name;
+	int repeat = 0;
+
+	dot = strrchr(base, '.');
+	if (dot && dot != base)
+		*dot = '\0';
+	for (int j = 0; j < i; j++)
+		if (strcmp(paths[j], paths[i]) == 0)
+			repeat++;
+	name = malloc(strlen(base) + 16);
+	if (name) {
+		if (repeat)
+			sprintf(name, "%s#%d", base, repeat + 1);
+		else
+			strcpy(name, base);
+	}
+	free(copy);
+	return name;
+}
+
+static int setup_guest(struct vm *vm, struct kvm *kvm, const struct image *img)
+{
+	char err[512];
+	int rc;
+
+	if (vm_create(vm, kvm, opts.mem_size) < 0)
+		return -1;
+	rc = hypercall_register(vm);
+	if (rc < 0) {
+		fprintf(stderr, "mini-kvm: %s: cannot register hypercall ports: %s\n", vm->name, strerror(-rc));
+		return -1;
+	}
+	if (flat_load(img, &vm->mem, err, sizeof(err)) < 0) {
+		fprintf(stderr, "mini-kvm: %s\n", err);
+		return -1;
+	}
+	rc = x86_setup_real_mode(vm->cpu.fd, REAL_LOAD_ADDR, REAL_STACK_TOP);
+	if (rc < 0) {
+		fprintf(stderr, "mini-kvm: %s: vCPU set-up failed: %s\n", vm->name, strerror(-rc));
+		return -1;
+	}
+	return 0;
+}
+
+static void stop_all(struct vm *vms, int n, int status, const char *why)
+{
+	for (int i = 0; i < n; i++)
+		vm_stop(&vms[i], status, why);
+}
+
+/* Waits for every guest; handles --timeout, signals and Ctrl-A x. */
+static void supervise(struct vm *vms, int n, const sigset_t *waitset)
+{
+	struct timespec now, deadline;
+	bool stopping = false;
+	char why[64];
+
+	clock_gettime(CLOCK_MONOTONIC, &deadline);
+	if (opts.timeout > 0) {
+		double whole = floor(opts.timeout);
+		deadline.tv_sec += (time_t)whole;
+		deadline.tv_nsec += (long)((opts.timeout - whole) * 1e9);
+		if (deadline.tv_nsec >= 1000000000L) {
+			deadline.tv_sec++;
+			deadline.tv_nsec -= 1000000000L;
+		}
+	}
+	while (__atomic_load_n(&guests_done, __ATOMIC_ACQUIRE) < n) {
+		struct timespec wait = { 0, 20 * 1000 * 1000 }; /* re-kick period once stopping */
+		int sig;
+
+		if (!stopping && opts.timeout > 0) {
+			clock_gettime(CLOCK_MONOTONIC, &now);
+			wait.tv_sec = deadline.tv_sec - now.tv_sec;
+			wait.tv_nsec = deadline.tv_nsec - now.tv_nsec;
+			if (wait.tv_nsec < 0) {
+				wait.tv_sec--;
+				wait.tv_nsec += 1000000000L;
+			}
+			if (wait.tv_sec < 0) {
+				snprintf(why, sizeof(why), "timeout: still running after %g s", opts.timeout);
+				stop_all(vms, n, MKVM_EXIT_TIMEOUT, why);
+				stopping = true;
+				continue;
+			}
+		} else if (!stopping) {
+			wait.tv_sec = 3600;
+		}
+		sig = sigtimedwait(waitset, NULL, &wait);
+		if (sig == SIGINT || sig == SIGTERM || sig == SIGHUP) {
+			snprintf(why, sizeof(why), "stopped by signal %d (%s)", sig, strsignal(sig));
+			stop_all(vms, n, MKVM_EXIT_SIGNAL_BASE + sig, why);
+			stopping = true;
+		} else if (__atomic_load_n(&quit_pressed, __ATOMIC_ACQUIRE) && !stopping) {
+			stop_all(vms, n, MKVM_EXIT_USER_QUIT, "quit by user (Ctrl-A x)");
+			stopping = true;
+		} else if (stopping) {
+			/* A kick can land just before KVM_RUN or read(): repeat it. */
+			for (int i = 0; i < n; i++)
+				if (!vms[i].cpu.done)
+					pthread_kill(vms[i].cpu.thread, SIGUSR1);
+			input_wake_all();
+		}
+	}
+}
+
+static int exit_status(const struct vm *vms, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (vms[i].status != 0)
+			return vms[i].status;
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct image *imgs;
+	struct vm *vms;
+	struct kvm kvm;
+	sigset_t waitset;
+	char err[512];
+	int n, status, started = 0;
+
+	switch (cli_parse(argc, argv, &opts, stdout, stderr)) {
+	case CLI_EXIT: return 0;
+	case CLI_ERROR: return MKVM_EXIT_USAGE;
+	case CLI_RUN: break;
+	}
+	n = opts.nimages;
+	imgs = calloc((size_t)n, sizeof(*imgs));
+	vms = calloc((size_t)n, sizeof(*vms));
+	if (!imgs || !vms) {
+		fprintf(stderr, "mini-kvm: out of memory for %d guests\n", n);
+		return MKVM_EXIT_VMM_ERROR;
+	}
+	/* Every input is checked before anything starts. */
+	for (int i = 0; i < n; i++) {
+		if (image_read(&imgs[i], opts.images[i], flat_max_size(opts.mem_size), err, sizeof(err)) < 0) {
+			fprintf(stderr, "mini-kvm: %s\n", err);
+			return MKVM_EXIT_USAGE;
+		}
+	}
+	if (kvm_open(&kvm) < 0)
+		return MKVM_EXIT_VMM_ERROR;
+
+	/* Signals: the main thread takes them synchronously in supervise(). */
+	main_thread = pthread_self();
+	sigemptyset(&waitset);
+	sigaddset(&waitset, SIGINT);
+	sigaddset(&waitset, SIGTERM);
+	sigaddset(&waitset, SIGHUP);
+	sigaddset(&waitset, SIGUSR2);
+	{
+		sigset_t block = waitset;
+		sigaddset(&block, SIGUSR1); /* only vCPU threads take kicks */
+		pthread_sigmask(SIG_BLOCK, &block, NULL);
+	}
+	signal(SIGPIPE, SIG_IGN);
+	vcpu_signals_init();
+	console_setup(opts.color);
+
+	for (int i = 0; i < n; i++) {
+		struct vm *vm = &vms[i];
+		vm->index = i;
+		vm->path = opts.images[i];
+		vm->name = guest_name(opts.images, i);
+		vm->reads_stdin = i == 0;
+		if (!vm->name || setup_guest(vm, &kvm, &imgs[i]) < 0)
+			return MKVM_EXIT_VMM_ERROR;
+		console_init(&vm->con, i, vm->name, n > 1, &vm->stopping);
+		image_free(&imgs[i]);
+	}
+	if (input_start(on_quit_key) < 0) {
+		fprintf(stderr, "mini-kvm: cannot start the input thread\n");
+		return MKVM_EXIT_VMM_ERROR;
+	}
+	for (; started < n; started++) {
+		int rc = vcpu_start(&vms[started], guest_ended);
+		if (rc < 0) {
+			fprintf(stderr, "mini-kvm: cannot start vCPU thread %d: %s\n", started, strerror(-rc));
+			stop_all(vms, started, MKVM_EXIT_VMM_ERROR, "VMM failure");
+			break;
+		}
+	}
+	supervise(vms, started, &waitset);
+	for (int i = 0; i < started; i++)
+		pthread_join(vms[i].cpu.thread, NULL);
+	input_restore_terminal();
+
+	if (opts.stats)
+		for (int i = 0; i < started; i++)
+			stats_print(&vms[i].stats, vms[i].name, stderr);
+	status = started < n ? MKVM_EXIT_VMM_ERROR : exit_status(vms, n);
+	for (int i = 0; i < n; i++)
+		vm_destroy(&vms[i]);
+	return status;
+}

@@ -1,0 +1,98 @@
+/* SPDX-License-Identifier: MIT */
+#include "stats.h"
+
+#include <inttypes.h>
+#include <linux/kvm.h>
+
+void stats_port(struct vm_stats *s, uint16_t port)
+{
+	/* Small open-addressing table: a guest touching every port costs
+	 * STATS_PORT_SLOTS entries, not 64 K counters. */
+	uint32_t key = (uint32_t)port + 1;
+	unsigned i, h = (port * 2654435761u) % STATS_PORT_SLOTS;
+
+	for (i = 0; i < STATS_PORT_SLOTS; i++) {
+		struct port_count *p = &s->ports[(h + i) % STATS_PORT_SLOTS];
+		if (p->port == key) {
+			p->count++;
+			return;
+		}
+		if (p->port == 0) {
+			p->port = key;
+			p->count = 1;
+			return;
+		}
+	}
+	s->ports_other++;
+}
+
+uint64_t stats_port_count(const struct vm_stats *s, uint16_t port)
+{
+	for (unsigned i = 0; i < STATS_PORT_SLOTS; i++)
+		if (s->ports[i].port == (uint32_t)port + 1)
+			return s->ports[i].count;
+	return 0;
+}
+
+uint64_t stats_total_exits(const struct vm_stats *s)
+{
+	uint64_t t = 0;
+	for (unsigned i = 0; i <= STATS_EXIT_REASONS; i++)
+		t += s->exits[i];
+	return t;
+}
+
+static const char *exit_name(unsigned r)
+{
+	switch (r) {
+	case KVM_EXIT_IO: return "io";
+	case KVM_EXIT_MMIO: return "mmio";
+	case KVM_EXIT_HLT: return "hlt";
+	case KVM_EXIT_SHUTDOWN: return "shutdown";
+	case KVM_EXIT_INTR: return "intr";
+	case KVM_EXIT_FAIL_ENTRY: return "fail_entry";
+	case KVM_EXIT_INTERNAL_ERROR: return "internal_error";
+	case KVM_EXIT_UNKNOWN: return "unknown";
+	default: return NULL;
+	}
+}
+
+static const char *const hc_names[HC_COUNT] = {
+	[HC_EXIT] = "exit", [HC_PUTCHAR] = "putchar",
+	[HC_GETCHAR] = "getchar", [HC_WRITE] = "write",
+};
+
+void stats_print(const struct vm_stats *s, const char *name, FILE *out)
+{
+	double secs = (double)(s->end.tv_sec - s->start.tv_sec) +
+		      (double)(s->end.tv_nsec - s->start.tv_nsec) / 1e9;
+
+	fprintf(out, "stats %s: run time %.6f s, %" PRIu64 " exits\n", name,
+		secs, stats_total_exits(s));
+	for (unsigned r = 0; r <= STATS_EXIT_REASONS; r++) {
+		const char *n = exit_name(r);
+		if (!s->exits[r])
+			continue;
+		if (r == STATS_EXIT_REASONS)
+			fprintf(out, "  exit other: %" PRIu64 "\n", s->exits[r]);
+		else if (n)
+			fprintf(out, "  exit %s: %" PRIu64 "\n", n, s->exits[r]);
+		else
+			fprintf(out, "  exit %u: %" PRIu64 "\n", r, s->exits[r]);
+	}
+	for (unsigned p = 0; p <= 0xffff; p++) { /* ascending port order */
+		uint64_t c = stats_port_count(s, (uint16_t)p);
+		if (c)
+			fprintf(out, "  io port 0x%04x: %" PRIu64 "\n", p, c);
+	}
+	if (s->ports_other)
+		fprintf(out, "  io other ports: %" PRIu64 "\n", s->ports_other);
+	if (s->io_unhandled)
+		fprintf(out, "  io unhandled: %" PRIu64 "\n", s->io_unhandled);
+	for (unsigned h = 0; h < HC_PORT_COUNT; h++) {
+		if (!s->hypercalls[h])
+			continue;
+		fprintf(out, "  hypercall %u (%s): %" PRIu64 "\n", h,
+			h < HC_COUNT ? hc_names[h] : "unknown", s->hypercalls[h]);
+	}
+}

@@ -1,0 +1,150 @@
+/* SPDX-License-Identifier: MIT */
+#include "vcpu.h"
+
+#include <errno.h>
+#include <linux/kvm.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <time.h>
+
+#include "mkvm/abi.h"
+
+/* The kvm_run of the vCPU running on this thread, for the kick handler. */
+static __thread struct kvm_run *this_run;
+
+static void kick_handler(int sig)
+{
+	(void)sig;
+	/* Makes the current or the next KVM_RUN return at once with EINTR. */
+	if (this_run)
+		this_run->immediate_exit = 1;
+}
+
+void vcpu_signals_init(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = kick_handler; /* no SA_RESTART: blocking calls see EINTR */
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGUSR1, &sa, NULL);
+}
+
+static enum io_result handle_io(struct vcpu *c)
+{
+	struct kvm_run *run = c->run;
+	struct vm *vm = c->vm;
+	uint64_t bytes = (uint64_t)run->io.size * run->io.count;
+	struct io_access a = {
+		.cpu = c,
+		.addr = run->io.port,
+		.size = run->io.size,
+		.is_write = run->io.direction == KVM_EXIT_IO_OUT,
+	};
+
+	/* KVM fills these; still, never trust an offset into our mapping. */
+	if (run->io.data_offset > c->run_size || bytes > c->run_size - run->io.data_offset) {
+		vm_crash(vm, "KVM reported I/O data outside kvm_run (offset %llu, %u x %u bytes)",
+			 (unsigned long long)run->io.data_offset, run->io.count, run->io.size);
+		return IO_STOP;
+	}
+	stats_port(&vm->stats, run->io.port);
+	/* String I/O (rep ins/outs): count accesses of size bytes each. */
+	for (uint32_t i = 0; i < run->io.count; i++) {
+		enum io_result r;
+
+		a.data = (uint8_t *)run + run->io.data_offset + (size_t)i * run->io.size;
+		r = bus_dispatch(&vm->pio, &a);
+		if (r == IO_UNHANDLED)
+			vm->stats.io_unhandled++;
+		else if (r == IO_STOP)
+			return IO_STOP;
+	}
+	return IO_DONE;
+}
+
+static enum io_result handle_mmio(struct vcpu *c)
+{
+	struct kvm_run *run = c->run;
+	struct io_access a = {
+		.cpu = c,
+		.addr = run->mmio.phys_addr,
+		.data = run->mmio.data,
+		.size = run->mmio.len > sizeof(run->mmio.data) ? sizeof(run->mmio.data) : run->mmio.len,
+		.is_write = run->mmio.is_write,
+	};
+	enum io_result r = bus_dispatch(&c->vm->mmio, &a);
+
+	if (r == IO_UNHANDLED)
+		c->vm->stats.io_unhandled++;
+	return r;
+}
+
+/* One exit: IO_DONE to run again, IO_STOP once the guest's end is decided. */
+static enum io_result handle_exit(struct vcpu *c)
+{
+	struct kvm_run *run = c->run;
+	struct vm *vm = c->vm;
+
+	stats_exit(&vm->stats, run->exit_reason);
+	switch (run->exit_reason) {
+	case KVM_EXIT_IO:
+		return handle_io(c);
+	case KVM_EXIT_MMIO:
+		return handle_mmio(c);
+	case KVM_EXIT_HLT:
+		/* Bare profile: no interrupt can ever wake the CPU, HLT ends it. */
+		vm_end(vm, 0, NULL);
+		return IO_STOP;
+	case KVM_EXIT_SHUTDOWN:
+		vm_crash(vm, "triple fault (KVM_EXIT_SHUTDOWN): the guest hit an exception it could not handle");
+		return IO_STOP;
+	case KVM_EXIT_FAIL_ENTRY:
+		vm_crash(vm, "VM entry failed (KVM_EXIT_FAIL_ENTRY, hardware reason 0x%llx)",
+			 (unsigned long long)run->fail_entry.hardware_entry_failure_reason);
+		return IO_STOP;
+	case KVM_EXIT_INTERNAL_ERROR:
+		vm_crash(vm, "KVM internal error (KVM_EXIT_INTERNAL_ERROR, suberror %u)",
+			 run->internal.suberror);
+		return IO_STOP;
+	default:
+		vm_crash(vm, "unexpected KVM exit reason %u", run->exit_reason);
+		return IO_STOP;
+	}
+}
+
+static void *vcpu_thread(void *arg)
+{
+	struct vm *vm = arg;
+	struct vcpu *c = &vm->cpu;
+	sigset_t kick;
+
+	this_run = c->run;
+	sigemptyset(&kick);
+	sigaddset(&kick, SIGUSR1);
+	pthread_sigmask(SIG_UNBLOCK, &kick, NULL);
+
+	clock_gettime(CLOCK_MONOTONIC, &vm->stats.start);
+	while (!vm->stopping) {
+		if (ioctl(c->fd, KVM_RUN, 0) < 0) {
+			if (errno == EINTR || errno == EAGAIN) {
+				c->run->immediate_exit = 0;
+				continue; /* kicked: the loop condition decides */
+			}
+			vm_end(vm, MKVM_EXIT_VMM_ERROR, "KVM_RUN failed: %s", strerror(errno));
+			break;
+		}
+		if (handle_exit(c) == IO_STOP)
+			break;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &vm->stats.end);
+	c->on_exit(vm);
+	return NULL;
+}
+
+int vcpu_start(struct vm *vm, void (*on_exit)(struct vm *vm))
+{
+	vm->cpu.on_exit = on_exit;
+	return -pthread_create(&vm->cpu.thread, NULL, vcpu_thread, vm);
+}

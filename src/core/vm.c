@@ -1,0 +1,113 @@
+/* SPDX-License-Identifier: MIT */
+#include "vm.h"
+
+#include <errno.h>
+#include <linux/kvm.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "arch/x86/cpu.h"
+#include "input.h"
+#include "mkvm/abi.h"
+
+int vm_create(struct vm *vm, struct kvm *kvm, uint64_t mem_size)
+{
+	struct kvm_userspace_memory_region region;
+	int err;
+
+	vm->fd = ioctl(kvm->fd, KVM_CREATE_VM, 0);
+	if (vm->fd < 0) {
+		fprintf(stderr, "mini-kvm: %s: KVM_CREATE_VM: %s\n", vm->name, strerror(errno));
+		return -1;
+	}
+	err = gmem_init(&vm->mem, mem_size);
+	if (err) {
+		fprintf(stderr, "mini-kvm: %s: cannot map %llu bytes of guest memory: %s; try a smaller --mem\n",
+			vm->name, (unsigned long long)mem_size, strerror(-err));
+		return -1;
+	}
+	region = (struct kvm_userspace_memory_region){
+		.slot = 0,
+		.guest_phys_addr = 0,
+		.memory_size = vm->mem.size,
+		.userspace_addr = (uint64_t)(uintptr_t)vm->mem.host,
+	};
+	if (ioctl(vm->fd, KVM_SET_USER_MEMORY_REGION, &region) < 0) {
+		fprintf(stderr, "mini-kvm: %s: KVM_SET_USER_MEMORY_REGION: %s\n", vm->name, strerror(errno));
+		return -1;
+	}
+
+	vm->cpu.vm = vm;
+	vm->cpu.fd = ioctl(vm->fd, KVM_CREATE_VCPU, 0);
+	if (vm->cpu.fd < 0) {
+		fprintf(stderr, "mini-kvm: %s: KVM_CREATE_VCPU: %s\n", vm->name, strerror(errno));
+		return -1;
+	}
+	vm->cpu.run_size = kvm->run_size;
+	vm->cpu.run = mmap(NULL, kvm->run_size, PROT_READ | PROT_WRITE, MAP_SHARED, vm->cpu.fd, 0);
+	if (vm->cpu.run == MAP_FAILED) {
+		vm->cpu.run = NULL;
+		fprintf(stderr, "mini-kvm: %s: mmap of kvm_run: %s\n", vm->name, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+void vm_destroy(struct vm *vm)
+{
+	if (vm->cpu.run)
+		munmap(vm->cpu.run, vm->cpu.run_size);
+	if (vm->cpu.fd > 0)
+		close(vm->cpu.fd);
+	gmem_destroy(&vm->mem);
+	if (vm->fd > 0)
+		close(vm->fd);
+}
+
+static bool vm_end_v(struct vm *vm, int status, const char *fmt, va_list ap)
+{
+	if (__atomic_exchange_n(&vm->ended, 1, __ATOMIC_ACQ_REL))
+		return false;
+	vm->status = status;
+	if (fmt)
+		vsnprintf(vm->reason, sizeof(vm->reason), fmt, ap);
+	vm->stopping = 1;
+	return true;
+}
+
+bool vm_end(struct vm *vm, int status, const char *fmt, ...)
+{
+	va_list ap;
+	bool won;
+
+	va_start(ap, fmt);
+	won = vm_end_v(vm, status, fmt, ap);
+	va_end(ap);
+	return won;
+}
+
+bool vm_crash(struct vm *vm, const char *fmt, ...)
+{
+	va_list ap;
+	bool won;
+
+	va_start(ap, fmt);
+	won = vm_end_v(vm, MKVM_EXIT_GUEST_FAULT, fmt, ap);
+	va_end(ap);
+	if (won)
+		x86_dump_regs(vm->cpu.fd, vm->dump, sizeof(vm->dump));
+	return won;
+}
+
+void vm_stop(struct vm *vm, int status, const char *why)
+{
+	vm_end(vm, status, "%s", why);
+	input_wake_all();
+	if (!vm->cpu.done)
+		pthread_kill(vm->cpu.thread, SIGUSR1);
+}

@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * One guest: a KVM VM with its memory, device buses, vCPU, console and
+ * counters, and how it ended.  Several guests are several struct vm.
+ */
+#ifndef MKVM_VM_H
+#define MKVM_VM_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "bus.h"
+#include "console.h"
+#include "guest_mem.h"
+#include "kvm.h"
+#include "stats.h"
+
+struct kvm_run;
+struct vm;
+
+struct vcpu {
+	struct vm *vm;
+	int fd;
+	struct kvm_run *run;
+	size_t run_size;
+	pthread_t thread;
+	void (*on_exit)(struct vm *vm); /* runs on the thread at the end */
+	volatile int done;              /* the thread has finished */
+};
+
+struct vm {
+	const char *name; /* short name for messages and prefixes */
+	const char *path; /* image file */
+	int index;        /* position on the command line */
+	bool reads_stdin; /* only the first guest gets stdin */
+	int fd;
+	struct guest_mem mem;
+	struct bus pio;
+	struct bus mmio;
+	struct vcpu cpu;
+	struct console con;
+	struct vm_stats stats;
+
+	/* How the guest ended; written once, by whoever ends it first. */
+	int ended;             /* atomic flag: the end is decided */
+	volatile int stopping; /* tells the vCPU and input to stop */
+	int status;            /* exit status for this guest */
+	char reason[256];      /* "" = the guest ended by itself */
+	char dump[1024];       /* register dump for crashes, or "" */
+};
+
+/* Creates the VM, its memory (@mem_size bytes) and its vCPU. 0 or -1. */
+int vm_create(struct vm *vm, struct kvm *kvm, uint64_t mem_size);
+void vm_destroy(struct vm *vm);
+
+/*
+ * Decides how the guest ends: the first call wins, later ones are ignored.
+ * @fmt may be NULL for a normal end.  Returns true if this call won.
+ */
+bool vm_end(struct vm *vm, int status, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Like vm_end() for a crash: also records a register dump of the vCPU. */
+bool vm_crash(struct vm *vm, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Ends the guest from another thread and makes its vCPU notice. */
+void vm_stop(struct vm *vm, int status, const char *why);
+
+#endif
