@@ -105,8 +105,11 @@ static enum io_result handle_exit(struct vcpu *c)
 			 (unsigned long long)run->fail_entry.hardware_entry_failure_reason);
 		return IO_STOP;
 	case KVM_EXIT_INTERNAL_ERROR:
-		vm_crash(vm, "KVM internal error (KVM_EXIT_INTERNAL_ERROR, suberror %u)",
-			 run->internal.suberror);
+		vm_crash(vm, "KVM internal error (KVM_EXIT_INTERNAL_ERROR, suberror %u%s, data 0x%llx 0x%llx)",
+			 run->internal.suberror,
+			 run->internal.suberror == KVM_INTERNAL_ERROR_EMULATION ? ": emulation failed" : "",
+			 run->internal.ndata > 0 ? (unsigned long long)run->internal.data[0] : 0ull,
+			 run->internal.ndata > 1 ? (unsigned long long)run->internal.data[1] : 0ull);
 		return IO_STOP;
 	default:
 		vm_crash(vm, "unexpected KVM exit reason %u", run->exit_reason);

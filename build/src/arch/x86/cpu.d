@@ -1,2 +1,0 @@
-build/src/arch/x86/cpu.o: src/arch/x86/cpu.c src/arch/x86/cpu.h
-src/arch/x86/cpu.h:

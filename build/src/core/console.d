@@ -1,2 +1,0 @@
-build/src/core/console.o: src/core/console.c src/core/console.h
-src/core/console.h:
