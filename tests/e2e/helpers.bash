@@ -1,0 +1,42 @@
+# Shared set-up for the end-to-end tests: they run the real mini-kvm
+# binary on real KVM (directly, or inside tools/kvm-sandbox).
+ROOT="$(cd "$BATS_TEST_DIRNAME/../.." && pwd)"
+MKVM="$ROOT/build/mini-kvm"
+G="$ROOT/build/guests"
+T="$ROOT/build/guests/test"
+export NO_COLOR=1
+
+# run_split CMD...: like bats' run, but keeps stdout in $output and stderr
+# in $stderr apart (bats 1.8 merges them unless --separate-stderr).
+run_split() {
+	local errf="$BATS_TEST_TMPDIR/stderr"
+	set +e
+	output="$("$@" 2>"$errf")"
+	status=$?
+	set -e
+	stderr="$(cat "$errf")"
+}
+
+# Expected output of the demo guests, computed here independently.
+expect_counter() {
+	echo "Counting from 0 to 9:"
+	seq 0 9
+}
+expect_multiplication() {
+	echo "Multiplication table:"
+	for i in 2 3 4 5 6 7 8 9; do
+		line=""
+		for j in 1 2 3 4 5 6 7 8 9; do
+			line+="${i}x${j}=$((i * j))"
+			[ $j -lt 9 ] && line+=" "
+		done
+		echo "$line"
+	done
+}
+expect_fibonacci() {
+	local a=0 b=1 t
+	for i in $(seq 0 30); do
+		echo "F($i) = $a"
+		t=$((a + b)); a=$b; b=$t
+	done
+}

@@ -1,0 +1,30 @@
+#!/usr/bin/env bats
+# On a terminal: raw mode for the run, restored on every way out; Ctrl-A x.
+load helpers
+
+setup() {
+	command -v script >/dev/null || skip "script(1) (util-linux) not installed"
+}
+
+# in_pty CMD: runs CMD under a pseudo-terminal, recording the terminal
+# settings before and after it; stdin of this function feeds the terminal.
+in_pty() {
+	script -qec "stty -g > $BATS_TEST_TMPDIR/before; $1; echo \"status=\$?\"; stty -g > $BATS_TEST_TMPDIR/after" /dev/null
+}
+
+@test "terminal restored after a normal end, a crash and a timeout" {
+	for cmd in "$MKVM $G/hello.bin" "$MKVM $T/triple.bin" "$MKVM -t 0.3 $T/loop.bin"; do
+		out="$(in_pty "$cmd" < /dev/null)"
+		cmp "$BATS_TEST_TMPDIR/before" "$BATS_TEST_TMPDIR/after"
+	done
+}
+
+@test "single keys reach the guest in raw mode; Ctrl-A x quits with 130" {
+	# No newline is typed: only raw mode lets 'k' through before Ctrl-A x.
+	out="$( (sleep 1; printf 'k'; sleep 1; printf '\001x'; sleep 2) | in_pty "$MKVM -t 20 $G/hctest.bin")"
+	echo "$out"
+	[[ "$out" == *"hctest: write ok"*"k"* ]]
+	[[ "$out" == *"quit by user (Ctrl-A x)"* ]]
+	[[ "$out" == *"status=130"* ]]
+	cmp "$BATS_TEST_TMPDIR/before" "$BATS_TEST_TMPDIR/after"
+}
