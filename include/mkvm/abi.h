@@ -25,15 +25,15 @@
  * Any other port in HC_PORT_BASE .. HC_PORT_BASE + HC_PORT_COUNT - 1 is an
  * unknown hypercall: the guest is stopped with status MKVM_EXIT_GUEST_FAULT.
  */
-#define HC_PORT_BASE 0x500
+#define HC_PORT_BASE  0x500
 #define HC_PORT_COUNT 0x10
-#define HC_PORT(nr) (HC_PORT_BASE + (nr))
+#define HC_PORT(nr)   (HC_PORT_BASE + (nr))
 
-#define HC_EXIT 0
+#define HC_EXIT	   0
 #define HC_PUTCHAR 1
 #define HC_GETCHAR 2
-#define HC_WRITE 3
-#define HC_COUNT 4 /* number of defined hypercalls */
+#define HC_WRITE   3
+#define HC_COUNT   4 /* number of defined hypercalls */
 
 /* Largest HC_WRITE length accepted in one call (longer: guest fault). */
 #define HC_WRITE_MAX (1u << 20)
@@ -49,24 +49,24 @@
  * CS = DS = ES = SS = FS = GS = 0, IP = REAL_LOAD_ADDR, SP = REAL_STACK_TOP,
  * FLAGS = 0x2 (interrupts off).  Physical address = offset.
  */
-#define REAL_IVT_ADDR 0x00000
-#define REAL_BDA_ADDR 0x00400
+#define REAL_IVT_ADDR	  0x00000
+#define REAL_BDA_ADDR	  0x00400
 #define REAL_STACK_BOTTOM 0x00500
-#define REAL_STACK_TOP 0x07c00
-#define REAL_LOAD_ADDR 0x07c00
+#define REAL_STACK_TOP	  0x07c00
+#define REAL_LOAD_ADDR	  0x07c00
 
 /* Guest memory size limits (bytes) and default. */
-#define GUEST_MEM_MIN (1ull << 20)  /* 1 MiB */
-#define GUEST_MEM_MAX (3ull << 30)  /* 3 GiB: below the PCI/APIC hole */
+#define GUEST_MEM_MIN	  (1ull << 20) /* 1 MiB */
+#define GUEST_MEM_MAX	  (3ull << 30) /* 3 GiB: below the PCI/APIC hole */
 #define GUEST_MEM_DEFAULT (16ull << 20)
 
 /* ---- Exit status of mini-kvm (see docs/cli.md) ------------------------- */
 /* 0..123: the guest's own HC_EXIT status (HLT counts as 0). */
-#define MKVM_EXIT_USAGE 2          /* bad command line or input file   */
-#define MKVM_EXIT_TIMEOUT 124      /* --timeout expired                */
-#define MKVM_EXIT_VMM_ERROR 125    /* KVM unusable or VMM failure      */
-#define MKVM_EXIT_GUEST_FAULT 126  /* guest crashed or broke the ABI   */
-#define MKVM_EXIT_SIGNAL_BASE 128  /* 128 + signal (SIGINT, SIGTERM)   */
-#define MKVM_EXIT_USER_QUIT 130    /* Ctrl-A x on the terminal         */
+#define MKVM_EXIT_USAGE	      2	  /* bad command line or input file   */
+#define MKVM_EXIT_TIMEOUT     124 /* --timeout expired                */
+#define MKVM_EXIT_VMM_ERROR   125 /* KVM unusable or VMM failure      */
+#define MKVM_EXIT_GUEST_FAULT 126 /* guest crashed or broke the ABI   */
+#define MKVM_EXIT_SIGNAL_BASE 128 /* 128 + signal (SIGINT, SIGTERM)   */
+#define MKVM_EXIT_USER_QUIT   130 /* Ctrl-A x on the terminal         */
 
 #endif /* MKVM_ABI_H */

@@ -4,8 +4,8 @@
 #include <errno.h>
 #include <string.h>
 
-int bus_register(struct bus *b, uint64_t base, uint64_t len, const char *name,
-		 io_handler fn, void *opaque)
+int bus_register(struct bus *b, uint64_t base, uint64_t len, const char *name, io_handler fn,
+		 void *opaque)
 {
 	unsigned i;
 
@@ -21,7 +21,7 @@ int bus_register(struct bus *b, uint64_t base, uint64_t len, const char *name,
 			break;
 	}
 	memmove(&b->r[i + 1], &b->r[i], (b->n - i) * sizeof(b->r[0]));
-	b->r[i] = (struct bus_range){ base, len, name, fn, opaque };
+	b->r[i] = (struct bus_range){base, len, name, fn, opaque};
 	b->n++;
 	return 0;
 }

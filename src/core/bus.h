@@ -14,17 +14,17 @@ struct vcpu;
 
 /* One access of 1, 2, 4 or 8 bytes (string I/O is split by the caller). */
 struct io_access {
-	struct vcpu *cpu;   /* the vCPU that made the access          */
-	uint64_t addr;      /* port or guest-physical address          */
-	uint64_t offset;    /* addr - base of the device's range       */
-	uint8_t *data;      /* bytes written by / to return to the guest */
-	unsigned size;      /* access width in bytes                   */
-	bool is_write;      /* guest -> device                         */
+	struct vcpu *cpu; /* the vCPU that made the access          */
+	uint64_t addr;	  /* port or guest-physical address          */
+	uint64_t offset;  /* addr - base of the device's range       */
+	uint8_t *data;	  /* bytes written by / to return to the guest */
+	unsigned size;	  /* access width in bytes                   */
+	bool is_write;	  /* guest -> device                         */
 };
 
 enum io_result {
-	IO_DONE = 0,      /* access handled, guest continues            */
-	IO_STOP = 1,      /* handler ended the guest (reason in the vm)  */
+	IO_DONE = 0,	  /* access handled, guest continues            */
+	IO_STOP = 1,	  /* handler ended the guest (reason in the vm)  */
 	IO_UNHANDLED = 2, /* no device here: reads see all ones          */
 };
 
@@ -46,8 +46,8 @@ struct bus {
 };
 
 /* Returns 0, -EINVAL (empty or wrapping range), -EEXIST (overlap) or -ENOSPC. */
-int bus_register(struct bus *b, uint64_t base, uint64_t len, const char *name,
-		 io_handler fn, void *opaque);
+int bus_register(struct bus *b, uint64_t base, uint64_t len, const char *name, io_handler fn,
+		 void *opaque);
 
 /* The range containing @addr, or NULL. */
 const struct bus_range *bus_find(const struct bus *b, uint64_t addr);

@@ -45,10 +45,22 @@ int parse_size(const char *s, uint64_t *out)
 	if (errno)
 		return -1;
 	switch (toupper((unsigned char)*end)) {
-	case 'K': shift = 10; end++; break;
-	case 'M': shift = 20; end++; break;
-	case 'G': shift = 30; end++; break;
-	case 'T': shift = 40; end++; break;
+	case 'K':
+		shift = 10;
+		end++;
+		break;
+	case 'M':
+		shift = 20;
+		end++;
+		break;
+	case 'G':
+		shift = 30;
+		end++;
+		break;
+	case 'T':
+		shift = 40;
+		end++;
+		break;
 	default: break;
 	}
 	if (shift && (strcasecmp(end, "iB") == 0 || strcasecmp(end, "B") == 0))
@@ -74,16 +86,18 @@ static int parse_timeout(const char *s, double *out)
 
 enum cli_result cli_parse(int argc, char **argv, struct options *o, FILE *out, FILE *err)
 {
-	enum { OPT_NO_COLOR = 256 };
+	enum {
+		OPT_NO_COLOR = 256
+	};
 	static const struct option longopts[] = {
-		{ "mem", required_argument, NULL, 'm' },
-		{ "timeout", required_argument, NULL, 't' },
-		{ "stats", no_argument, NULL, 's' },
-		{ "no-color", no_argument, NULL, OPT_NO_COLOR },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 },
+		{"mem", required_argument, NULL, 'm'},
+		{"timeout", required_argument, NULL, 't'},
+		{"stats", no_argument, NULL, 's'},
+		{"no-color", no_argument, NULL, OPT_NO_COLOR},
+		{"quiet", no_argument, NULL, 'q'},
+		{"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, 'V'},
+		{NULL, 0, NULL, 0},
 	};
 	const char *no_color = getenv("NO_COLOR");
 	int c;
@@ -97,17 +111,22 @@ enum cli_result cli_parse(int argc, char **argv, struct options *o, FILE *out, F
 		switch (c) {
 		case 'm':
 			if (parse_size(optarg, &o->mem_size) < 0) {
-				fprintf(err, "mini-kvm: --mem '%s': not a size; use e.g. 256K, 64M or 1G\n", optarg);
+				fprintf(err,
+					"mini-kvm: --mem '%s': not a size; use e.g. 256K, 64M or 1G\n",
+					optarg);
 				return CLI_ERROR;
 			}
 			if (o->mem_size < GUEST_MEM_MIN || o->mem_size > GUEST_MEM_MAX) {
-				fprintf(err, "mini-kvm: --mem '%s': must be between 1M and 3G\n", optarg);
+				fprintf(err, "mini-kvm: --mem '%s': must be between 1M and 3G\n",
+					optarg);
 				return CLI_ERROR;
 			}
 			break;
 		case 't':
 			if (parse_timeout(optarg, &o->timeout) < 0) {
-				fprintf(err, "mini-kvm: --timeout '%s': not a positive number of seconds\n", optarg);
+				fprintf(err,
+					"mini-kvm: --timeout '%s': not a positive number of seconds\n",
+					optarg);
 				return CLI_ERROR;
 			}
 			break;
@@ -117,17 +136,20 @@ enum cli_result cli_parse(int argc, char **argv, struct options *o, FILE *out, F
 		case 'h': fputs(usage, out); return CLI_EXIT;
 		case 'V': fprintf(out, "mini-kvm %s\n", MKVM_VERSION); return CLI_EXIT;
 		case ':':
-			fprintf(err, "mini-kvm: option '%s' needs a value; see mini-kvm --help\n", argv[optind - 1]);
+			fprintf(err, "mini-kvm: option '%s' needs a value; see mini-kvm --help\n",
+				argv[optind - 1]);
 			return CLI_ERROR;
 		default:
-			fprintf(err, "mini-kvm: unknown option '%s'; see mini-kvm --help\n", argv[optind - 1]);
+			fprintf(err, "mini-kvm: unknown option '%s'; see mini-kvm --help\n",
+				argv[optind - 1]);
 			return CLI_ERROR;
 		}
 	}
 	o->nimages = argc - optind;
 	o->images = argv + optind;
 	if (o->nimages == 0) {
-		fprintf(err, "mini-kvm: no guest image given; usage: mini-kvm [OPTIONS] IMAGE...\n");
+		fprintf(err,
+			"mini-kvm: no guest image given; usage: mini-kvm [OPTIONS] IMAGE...\n");
 		return CLI_ERROR;
 	}
 	return CLI_RUN;

@@ -8,13 +8,13 @@
 #include <stdio.h>
 
 struct options {
-	uint64_t mem_size;    /* bytes of RAM per guest */
-	double timeout;       /* seconds, 0 = none */
+	uint64_t mem_size; /* bytes of RAM per guest */
+	double timeout;	   /* seconds, 0 = none */
 	bool stats;
-	bool color;           /* prefixes in colour (terminal, no --no-color/NO_COLOR) */
+	bool color; /* prefixes in colour (terminal, no --no-color/NO_COLOR) */
 	bool quiet;
 	int nimages;
-	char **images;        /* points into argv */
+	char **images; /* points into argv */
 };
 
 enum cli_result {

@@ -11,8 +11,8 @@
 static pthread_mutex_t out_lock = PTHREAD_MUTEX_INITIALIZER;
 static bool use_color;
 
-static const char *const colors[] = { "\033[32m", "\033[36m", "\033[33m",
-				      "\033[35m", "\033[34m", "\033[31m" };
+static const char *const colors[] = {"\033[32m", "\033[36m", "\033[33m",
+				     "\033[35m", "\033[34m", "\033[31m"};
 #define COLOR_RESET "\033[0m"
 
 void console_setup(bool color)
@@ -30,12 +30,14 @@ void console_init(struct console *c, int index, const char *name, bool prefixed,
 	c->stopping = stopping;
 	if (prefixed) {
 		if (use_color)
-			n = snprintf(c->prefix, sizeof(c->prefix), "%s[%s]%s ",
-				     colors[index % 6], name, COLOR_RESET);
+			n = snprintf(c->prefix, sizeof(c->prefix), "%s[%s]%s ", colors[index % 6],
+				     name, COLOR_RESET);
 		else
 			n = snprintf(c->prefix, sizeof(c->prefix), "[%s] ", name);
 	}
-	c->prefix_len = n < 0 ? 0 : (size_t)n >= sizeof(c->prefix) ? sizeof(c->prefix) - 1 : (size_t)n;
+	c->prefix_len = n < 0				 ? 0
+			: (size_t)n >= sizeof(c->prefix) ? sizeof(c->prefix) - 1
+							 : (size_t)n;
 }
 
 /* Writes all of iov to stdout; gives up on errors (EPIPE) or once stopped. */
@@ -63,8 +65,8 @@ static void write_all(struct console *c, struct iovec *iov, int cnt)
 void console_flush_slow(struct console *c)
 {
 	struct iovec iov[2] = {
-		{ c->prefix, c->prefix_len },
-		{ c->buf, c->len },
+		{c->prefix, c->prefix_len},
+		{c->buf, c->len},
 	};
 
 	pthread_mutex_lock(&out_lock);

@@ -13,14 +13,14 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define CONSOLE_LINE_MAX 4096
+#define CONSOLE_LINE_MAX   4096
 #define CONSOLE_PREFIX_MAX 64
 
 struct console {
 	char prefix[CONSOLE_PREFIX_MAX]; /* "" for a single guest */
 	size_t prefix_len;
-	bool prefixed;                   /* several guests: prefix each line */
-	const volatile int *stopping;    /* drop output once the guest is stopped */
+	bool prefixed;		      /* several guests: prefix each line */
+	const volatile int *stopping; /* drop output once the guest is stopped */
 	size_t len;
 	char buf[CONSOLE_LINE_MAX];
 };

@@ -14,8 +14,8 @@
 #include <stdint.h>
 
 struct guest_mem {
-	uint8_t *host;  /* start of the host mapping */
-	uint64_t size;  /* bytes of RAM at guest-physical 0 */
+	uint8_t *host; /* start of the host mapping */
+	uint64_t size; /* bytes of RAM at guest-physical 0 */
 };
 
 /* Maps @size bytes of anonymous memory; returns 0 or -errno. */

@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #define RING_SIZE 4096
-#define CTRL_A 0x01
+#define CTRL_A	  0x01
 
 static struct {
 	pthread_mutex_t lock;
@@ -48,7 +48,7 @@ static void fatal_signal(int sig)
 static void enter_raw_mode(void)
 {
 	struct termios t;
-	static const int fatal[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT };
+	static const int fatal[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT};
 
 	if (tcgetattr(STDIN_FILENO, &saved_termios) != 0)
 		return;

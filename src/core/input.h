@@ -11,7 +11,7 @@
 
 #include <stdbool.h>
 
-#define INPUT_EOF (-1)
+#define INPUT_EOF     (-1)
 #define INPUT_STOPPED (-2)
 
 /* Called by the reader thread when the user types Ctrl-A x. */

@@ -25,7 +25,7 @@
 #include "vm.h"
 
 static pthread_t main_thread;
-static int guests_done;  /* atomic: guests whose vCPU thread has ended */
+static int guests_done;	 /* atomic: guests whose vCPU thread has ended */
 static int quit_pressed; /* atomic: Ctrl-A x */
 static struct options opts;
 
@@ -45,8 +45,8 @@ static void guest_ended(struct vm *vm)
 {
 	console_finish(&vm->con);
 	if (vm->reason[0])
-		console_msg(&vm->con, vm->name, "%s (exit status %d)%s%s", vm->reason,
-			    vm->status, vm->dump[0] ? "\n" : "", vm->dump);
+		console_msg(&vm->con, vm->name, "%s (exit status %d)%s%s", vm->reason, vm->status,
+			    vm->dump[0] ? "\n" : "", vm->dump);
 	else if (opts.nimages > 1 && !opts.quiet)
 		console_msg(&vm->con, vm->name, "exited with status %d", vm->status);
 	vm->cpu.done = 1;
@@ -86,7 +86,8 @@ static int setup_guest(struct vm *vm, struct kvm *kvm, const struct image *img)
 		return -1;
 	rc = hypercall_register(vm);
 	if (rc < 0) {
-		fprintf(stderr, "mini-kvm: %s: cannot register hypercall ports: %s\n", vm->name, strerror(-rc));
+		fprintf(stderr, "mini-kvm: %s: cannot register hypercall ports: %s\n", vm->name,
+			strerror(-rc));
 		return -1;
 	}
 	if (flat_load(img, &vm->mem, err, sizeof(err)) < 0) {
@@ -125,7 +126,7 @@ static void supervise(struct vm *vms, int n, const sigset_t *waitset)
 		}
 	}
 	while (__atomic_load_n(&guests_done, __ATOMIC_ACQUIRE) < n) {
-		struct timespec wait = { 0, 20 * 1000 * 1000 }; /* re-kick period once stopping */
+		struct timespec wait = {0, 20 * 1000 * 1000}; /* re-kick period once stopping */
 		int sig;
 
 		if (!stopping && opts.timeout > 0) {
@@ -137,7 +138,8 @@ static void supervise(struct vm *vms, int n, const sigset_t *waitset)
 				wait.tv_nsec += 1000000000L;
 			}
 			if (wait.tv_sec < 0) {
-				snprintf(why, sizeof(why), "timeout: still running after %g s", opts.timeout);
+				snprintf(why, sizeof(why), "timeout: still running after %g s",
+					 opts.timeout);
 				stop_all(vms, n, MKVM_EXIT_TIMEOUT, why);
 				stopping = true;
 				continue;
@@ -147,7 +149,8 @@ static void supervise(struct vm *vms, int n, const sigset_t *waitset)
 		}
 		sig = sigtimedwait(waitset, NULL, &wait);
 		if (sig == SIGINT || sig == SIGTERM || sig == SIGHUP) {
-			snprintf(why, sizeof(why), "stopped by signal %d (%s)", sig, strsignal(sig));
+			snprintf(why, sizeof(why), "stopped by signal %d (%s)", sig,
+				 strsignal(sig));
 			stop_all(vms, n, MKVM_EXIT_SIGNAL_BASE + sig, why);
 			stopping = true;
 		} else if (__atomic_load_n(&quit_pressed, __ATOMIC_ACQUIRE) && !stopping) {
@@ -194,7 +197,8 @@ int main(int argc, char **argv)
 	}
 	/* Every input is checked before anything starts. */
 	for (int i = 0; i < n; i++) {
-		if (image_read(&imgs[i], opts.images[i], flat_max_size(opts.mem_size), err, sizeof(err)) < 0) {
+		if (image_read(&imgs[i], opts.images[i], flat_max_size(opts.mem_size), err,
+			       sizeof(err)) < 0) {
 			fprintf(stderr, "mini-kvm: %s\n", err);
 			return MKVM_EXIT_USAGE;
 		}
@@ -236,7 +240,8 @@ int main(int argc, char **argv)
 	for (; started < n; started++) {
 		int rc = vcpu_start(&vms[started], guest_ended);
 		if (rc < 0) {
-			fprintf(stderr, "mini-kvm: cannot start vCPU thread %d: %s\n", started, strerror(-rc));
+			fprintf(stderr, "mini-kvm: cannot start vCPU thread %d: %s\n", started,
+				strerror(-rc));
 			stop_all(vms, started, MKVM_EXIT_VMM_ERROR, "VMM failure");
 			break;
 		}

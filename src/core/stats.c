@@ -58,8 +58,10 @@ static const char *exit_name(unsigned r)
 }
 
 static const char *const hc_names[HC_COUNT] = {
-	[HC_EXIT] = "exit", [HC_PUTCHAR] = "putchar",
-	[HC_GETCHAR] = "getchar", [HC_WRITE] = "write",
+	[HC_EXIT] = "exit",
+	[HC_PUTCHAR] = "putchar",
+	[HC_GETCHAR] = "getchar",
+	[HC_WRITE] = "write",
 };
 
 void stats_print(const struct vm_stats *s, const char *name, FILE *out)
@@ -67,8 +69,8 @@ void stats_print(const struct vm_stats *s, const char *name, FILE *out)
 	double secs = (double)(s->end.tv_sec - s->start.tv_sec) +
 		      (double)(s->end.tv_nsec - s->start.tv_nsec) / 1e9;
 
-	fprintf(out, "stats %s: run time %.6f s, %" PRIu64 " exits\n", name,
-		secs, stats_total_exits(s));
+	fprintf(out, "stats %s: run time %.6f s, %" PRIu64 " exits\n", name, secs,
+		stats_total_exits(s));
 	for (unsigned r = 0; r <= STATS_EXIT_REASONS; r++) {
 		const char *n = exit_name(r);
 		if (!s->exits[r])

@@ -10,7 +10,7 @@
 #include "mkvm/abi.h"
 
 #define STATS_EXIT_REASONS 64 /* KVM_EXIT_* values below this are counted */
-#define STATS_PORT_SLOTS 32   /* distinct ports tracked; the rest: "other" */
+#define STATS_PORT_SLOTS   32 /* distinct ports tracked; the rest: "other" */
 
 struct port_count {
 	uint32_t port; /* 0 = free slot; stored as port + 1 */

@@ -71,7 +71,8 @@ static enum io_result handle_mmio(struct vcpu *c)
 		.cpu = c,
 		.addr = run->mmio.phys_addr,
 		.data = run->mmio.data,
-		.size = run->mmio.len > sizeof(run->mmio.data) ? sizeof(run->mmio.data) : run->mmio.len,
+		.size = run->mmio.len > sizeof(run->mmio.data) ? sizeof(run->mmio.data)
+							       : run->mmio.len,
 		.is_write = run->mmio.is_write,
 	};
 	enum io_result r = bus_dispatch(&c->vm->mmio, &a);
@@ -89,31 +90,33 @@ static enum io_result handle_exit(struct vcpu *c)
 
 	stats_exit(&vm->stats, run->exit_reason);
 	switch (run->exit_reason) {
-	case KVM_EXIT_IO:
-		return handle_io(c);
-	case KVM_EXIT_MMIO:
-		return handle_mmio(c);
+	case KVM_EXIT_IO: return handle_io(c);
+	case KVM_EXIT_MMIO: return handle_mmio(c);
 	case KVM_EXIT_HLT:
 		/* Bare profile: no interrupt can ever wake the CPU, HLT ends it. */
 		vm_end(vm, 0, NULL);
 		return IO_STOP;
 	case KVM_EXIT_SHUTDOWN:
-		vm_crash(vm, "triple fault (KVM_EXIT_SHUTDOWN): the guest hit an exception it could not handle");
+		vm_crash(
+			vm,
+			"triple fault (KVM_EXIT_SHUTDOWN): the guest hit an exception it could not handle");
 		return IO_STOP;
 	case KVM_EXIT_FAIL_ENTRY:
 		vm_crash(vm, "VM entry failed (KVM_EXIT_FAIL_ENTRY, hardware reason 0x%llx)",
 			 (unsigned long long)run->fail_entry.hardware_entry_failure_reason);
 		return IO_STOP;
 	case KVM_EXIT_INTERNAL_ERROR:
-		vm_crash(vm, "KVM internal error (KVM_EXIT_INTERNAL_ERROR, suberror %u%s, data 0x%llx 0x%llx)",
-			 run->internal.suberror,
-			 run->internal.suberror == KVM_INTERNAL_ERROR_EMULATION ? ": emulation failed" : "",
-			 run->internal.ndata > 0 ? (unsigned long long)run->internal.data[0] : 0ull,
-			 run->internal.ndata > 1 ? (unsigned long long)run->internal.data[1] : 0ull);
+		vm_crash(
+			vm,
+			"KVM internal error (KVM_EXIT_INTERNAL_ERROR, suberror %u%s, data 0x%llx 0x%llx)",
+			run->internal.suberror,
+			run->internal.suberror == KVM_INTERNAL_ERROR_EMULATION
+				? ": emulation failed"
+				: "",
+			run->internal.ndata > 0 ? (unsigned long long)run->internal.data[0] : 0ull,
+			run->internal.ndata > 1 ? (unsigned long long)run->internal.data[1] : 0ull);
 		return IO_STOP;
-	default:
-		vm_crash(vm, "unexpected KVM exit reason %u", run->exit_reason);
-		return IO_STOP;
+	default: vm_crash(vm, "unexpected KVM exit reason %u", run->exit_reason); return IO_STOP;
 	}
 }
 

@@ -27,7 +27,8 @@ int vm_create(struct vm *vm, struct kvm *kvm, uint64_t mem_size)
 	}
 	err = gmem_init(&vm->mem, mem_size);
 	if (err) {
-		fprintf(stderr, "mini-kvm: %s: cannot map %llu bytes of guest memory: %s; try a smaller --mem\n",
+		fprintf(stderr,
+			"mini-kvm: %s: cannot map %llu bytes of guest memory: %s; try a smaller --mem\n",
 			vm->name, (unsigned long long)mem_size, strerror(-err));
 		return -1;
 	}
@@ -38,7 +39,8 @@ int vm_create(struct vm *vm, struct kvm *kvm, uint64_t mem_size)
 		.userspace_addr = (uint64_t)(uintptr_t)vm->mem.host,
 	};
 	if (ioctl(vm->fd, KVM_SET_USER_MEMORY_REGION, &region) < 0) {
-		fprintf(stderr, "mini-kvm: %s: KVM_SET_USER_MEMORY_REGION: %s\n", vm->name, strerror(errno));
+		fprintf(stderr, "mini-kvm: %s: KVM_SET_USER_MEMORY_REGION: %s\n", vm->name,
+			strerror(errno));
 		return -1;
 	}
 

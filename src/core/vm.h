@@ -26,13 +26,13 @@ struct vcpu {
 	size_t run_size;
 	pthread_t thread;
 	void (*on_exit)(struct vm *vm); /* runs on the thread at the end */
-	volatile int done;              /* the thread has finished */
+	volatile int done;		/* the thread has finished */
 };
 
 struct vm {
 	const char *name; /* short name for messages and prefixes */
 	const char *path; /* image file */
-	int index;        /* position on the command line */
+	int index;	  /* position on the command line */
 	bool reads_stdin; /* only the first guest gets stdin */
 	int fd;
 	struct guest_mem mem;
@@ -43,9 +43,9 @@ struct vm {
 	struct vm_stats stats;
 
 	/* How the guest ended; written once, by whoever ends it first. */
-	int ended;             /* atomic flag: the end is decided */
+	int ended;	       /* atomic flag: the end is decided */
 	volatile int stopping; /* tells the vCPU and input to stop */
-	int status;            /* exit status for this guest */
+	int status;	       /* exit status for this guest */
 	char reason[256];      /* "" = the guest ended by itself */
 	char dump[1024];       /* register dump for crashes, or "" */
 };
@@ -58,8 +58,7 @@ void vm_destroy(struct vm *vm);
  * Decides how the guest ends: the first call wins, later ones are ignored.
  * @fmt may be NULL for a normal end.  Returns true if this call won.
  */
-bool vm_end(struct vm *vm, int status, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+bool vm_end(struct vm *vm, int status, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /* Like vm_end() for a crash: also records a register dump of the vCPU. */
 bool vm_crash(struct vm *vm, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

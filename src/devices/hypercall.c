@@ -8,7 +8,7 @@
 #include "core/input.h"
 #include "mkvm/abi.h"
 
-static const char *const hc_dir_name[] = { "IN", "OUT" };
+static const char *const hc_dir_name[] = {"IN", "OUT"};
 
 /* HC_WRITE: ESI = guest-physical address, ECX = length.  The only
  * hypercall that costs an ioctl (KVM_GET_REGS) beyond KVM_RUN. */
@@ -76,16 +76,10 @@ static enum io_result hypercall_io(void *opaque, struct io_access *a)
 		return IO_STOP;
 	}
 	switch (nr) {
-	case HC_EXIT:
-		vm_end(vm, a->data[0], NULL);
-		return IO_STOP;
-	case HC_PUTCHAR:
-		console_putc(&vm->con, (char)a->data[0]);
-		return IO_DONE;
-	case HC_GETCHAR:
-		return hc_getchar(vm, a);
-	default: /* HC_WRITE */
-		return hc_write(vm, a->cpu);
+	case HC_EXIT: vm_end(vm, a->data[0], NULL); return IO_STOP;
+	case HC_PUTCHAR: console_putc(&vm->con, (char)a->data[0]); return IO_DONE;
+	case HC_GETCHAR: return hc_getchar(vm, a);
+	default: /* HC_WRITE */ return hc_write(vm, a->cpu);
 	}
 }
 

@@ -30,13 +30,15 @@ int image_read(struct image *img, const char *path, uint64_t max, char *err, siz
 		goto fail;
 	}
 	if (st.st_size == 0) {
-		snprintf(err, errlen, "%s: image is empty (0 bytes); build it first (make guests)", path);
+		snprintf(err, errlen, "%s: image is empty (0 bytes); build it first (make guests)",
+			 path);
 		goto fail;
 	}
 	if ((uint64_t)st.st_size > max) {
-		snprintf(err, errlen,
-			 "%s: image is %lld bytes but at most %llu bytes fit in guest memory; use a larger --mem",
-			 path, (long long)st.st_size, (unsigned long long)max);
+		snprintf(
+			err, errlen,
+			"%s: image is %lld bytes but at most %llu bytes fit in guest memory; use a larger --mem",
+			path, (long long)st.st_size, (unsigned long long)max);
 		goto fail;
 	}
 	img->size = (size_t)st.st_size;
@@ -50,7 +52,8 @@ int image_read(struct image *img, const char *path, uint64_t max, char *err, siz
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0) {
-			snprintf(err, errlen, "%s: read failed: %s", path, n < 0 ? strerror(errno) : "file shrank");
+			snprintf(err, errlen, "%s: read failed: %s", path,
+				 n < 0 ? strerror(errno) : "file shrank");
 			goto fail;
 		}
 		done += (size_t)n;
@@ -78,7 +81,8 @@ uint64_t flat_max_size(uint64_t mem_size)
 int flat_load(const struct image *img, struct guest_mem *mem, char *err, size_t errlen)
 {
 	if (gmem_write(mem, REAL_LOAD_ADDR, img->data, img->size) < 0) {
-		snprintf(err, errlen, "%s: image of %zu bytes does not fit at 0x%x in %llu bytes of memory",
+		snprintf(err, errlen,
+			 "%s: image of %zu bytes does not fit at 0x%x in %llu bytes of memory",
 			 img->path, img->size, REAL_LOAD_ADDR, (unsigned long long)mem->size);
 		return -1;
 	}

@@ -60,7 +60,7 @@ void x86_dump_regs(int vcpu_fd, char *buf, size_t size)
 		 "  rax=0x%016llx rbx=0x%016llx rcx=0x%016llx rdx=0x%016llx\n"
 		 "  cs=0x%04x base=0x%llx  ds=0x%04x base=0x%llx  ss=0x%04x base=0x%llx\n"
 		 "  cr0=0x%llx cr2=0x%llx cr3=0x%llx cr4=0x%llx efer=0x%llx",
-		 r.rip, r.rsp, r.rflags, r.rax, r.rbx, r.rcx, r.rdx,
-		 s.cs.selector, s.cs.base, s.ds.selector, s.ds.base,
-		 s.ss.selector, s.ss.base, s.cr0, s.cr2, s.cr3, s.cr4, s.efer);
+		 r.rip, r.rsp, r.rflags, r.rax, r.rbx, r.rcx, r.rdx, s.cs.selector, s.cs.base,
+		 s.ds.selector, s.ds.base, s.ss.selector, s.ss.base, s.cr0, s.cr2, s.cr3, s.cr4,
+		 s.efer);
 }
