@@ -15,7 +15,7 @@ REAL_GUESTS := $(patsubst guests/real/%.S,$(B)/guests/%.bin,$(wildcard guests/re
 TEST_GUESTS := $(patsubst guests/test/%.S,$(B)/guests/test/%.bin,$(wildcard guests/test/*.S))
 GUESTS      := $(REAL_GUESTS) $(TEST_GUESTS)
 
-.PHONY: all guests run test unit e2e deps clean format
+.PHONY: all guests run test unit e2e clean format
 all: $(B)/mini-kvm guests
 guests: $(GUESTS)
 
@@ -43,7 +43,9 @@ $(B)/guests/%.bin: $(B)/guests/%.o $(B)/guests/linker.ld
 	objcopy -O binary $(@:.bin=.elf) $@
 
 # The demo: several guests at once, each line attributed to its guest.
-run: all
+run:
+	@tools/setup-deps build
+	@$(MAKE) --no-print-directory all
 	$(B)/mini-kvm $(B)/guests/hello.bin $(B)/guests/counter.bin \
 		$(B)/guests/fibonacci.bin $(B)/guests/multiplication.bin
 
@@ -60,16 +62,14 @@ $(B)/unit/%: tests/unit/%.c $(SAN_OBJS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(SAN_FLAGS) -o $@ $^ -lcmocka $(LDLIBS)
 
-deps:
-	@tools/setup-deps
-
 unit: $(UNIT_BINS)
-	@tools/run-unit $(UNIT_BINS)
+	@tools/run-tests --unit-only $(UNIT_BINS)
 
 e2e: all
 	@tools/run-e2e
 
-test: deps
+test:
+	@tools/setup-deps test
 	@$(MAKE) --no-print-directory all $(UNIT_BINS)
 	@tools/run-tests $(UNIT_BINS)
 
@@ -80,3 +80,6 @@ clean:
 	rm -rf $(B)/mini-kvm $(B)/src $(B)/san $(B)/unit $(B)/guests
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
+
+# Benchmarks (issue: benchmarks anyone can rerun): bench/bench.mk
+-include bench/bench.mk

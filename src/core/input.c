@@ -33,7 +33,7 @@ static volatile sig_atomic_t raw_active;
 void input_restore_terminal(void)
 {
 	if (raw_active) {
-		tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved_termios);
+		tcsetattr(STDIN_FILENO, TCSADRAIN, &saved_termios);
 		raw_active = 0;
 	}
 }
@@ -55,7 +55,7 @@ static void enter_raw_mode(void)
 	t = saved_termios;
 	cfmakeraw(&t);
 	t.c_oflag |= OPOST; /* keep "\n" -> "\r\n" on output */
-	if (tcsetattr(STDIN_FILENO, TCSAFLUSH, &t) != 0)
+	if (tcsetattr(STDIN_FILENO, TCSADRAIN, &t) != 0)
 		return;
 	raw_active = 1;
 	for (size_t i = 0; i < sizeof(fatal) / sizeof(fatal[0]); i++)

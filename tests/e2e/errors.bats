@@ -39,15 +39,24 @@ load helpers
 	[ "$status" -eq 124 ]
 }
 
+# wait_running PID: until mini-kvm has its main, input and vCPU threads.
+wait_running() {
+	for _ in $(seq 100); do
+		[ "$(ls "/proc/$1/task" 2>/dev/null | wc -l)" -ge 3 ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
 @test "SIGTERM and SIGINT stop a running guest with 128+signal" {
 	"$MKVM" "$T/spin_out.bin" 2> "$BATS_TEST_TMPDIR/err" & pid=$!
-	sleep 0.5
+	wait_running $pid
 	kill -TERM $pid
 	wait $pid || st=$?
 	[ "$st" -eq 143 ]
 	grep -q "stopped by signal 15" "$BATS_TEST_TMPDIR/err"
 	"$MKVM" "$T/loop.bin" 2> "$BATS_TEST_TMPDIR/err" & pid=$!
-	sleep 0.5
+	wait_running $pid
 	kill -INT $pid
 	wait $pid || st=$?
 	[ "$st" -eq 130 ]

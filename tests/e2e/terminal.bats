@@ -21,7 +21,7 @@ in_pty() {
 
 @test "single keys reach the guest in raw mode; Ctrl-A x quits with 130" {
 	# No newline is typed: only raw mode lets 'k' through before Ctrl-A x.
-	out="$( (sleep 1; printf 'k'; sleep 1; printf '\001x'; sleep 2) | in_pty "$MKVM -t 20 $G/hctest.bin")"
+	out="$( (sleep 2; printf 'k'; sleep 2; printf '\001x'; sleep 3) | in_pty "$MKVM -t 20 $G/hctest.bin")"
 	echo "$out"
 	[[ "$out" == *"hctest: write ok"*"k"* ]]
 	[[ "$out" == *"quit by user (Ctrl-A x)"* ]]
