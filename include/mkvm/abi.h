@@ -55,6 +55,43 @@
 #define REAL_STACK_TOP	  0x07c00
 #define REAL_LOAD_ADDR	  0x07c00
 
+/* ---- Memory map of the PC profile (ELF and multiboot kernels) ---------
+ *
+ *   0x000000 - 0x000fff  real-mode IVT and BIOS data area (left zero)
+ *   0x001000 - 0x001fff  GDT and TSS built by the VMM      PC_GDT_ADDR
+ *   0x002000 - 0x002fff  boot information (multiboot info) PC_BOOTINFO_ADDR
+ *   0x003000 - 0x003fff  kernel command line               PC_CMDLINE_ADDR
+ *   0x004000 - 0x00afff  page tables built by the VMM      PC_PGTABLE_ADDR
+ *   0x00b000 - 0x09efff  free; initial stack below PC_STACK_TOP
+ *   0x09f000 - 0x0fffff  reserved (EBDA, VGA, ROM: the legacy PC hole)
+ *   0x100000 - mem end   kernel (ELF segments at their physical addresses),
+ *                        then multiboot modules
+ * Kernels must not load below PC_KERNEL_MIN; the loader refuses overlaps.
+ */
+#define PC_GDT_ADDR	 0x1000
+#define PC_TSS_ADDR	 0x1800
+#define PC_BOOTINFO_ADDR 0x2000
+#define PC_CMDLINE_ADDR	 0x3000
+#define PC_CMDLINE_MAX	 0x1000
+#define PC_PGTABLE_ADDR	 0x4000
+#define PC_PGTABLE_END	 0xb000
+#define PC_STACK_TOP	 0x9f000
+#define PC_LEGACY_HOLE	 0x9f000
+#define PC_KERNEL_MIN	 0x100000
+
+/* GDT selectors set up by the VMM (protected, paging and long mode). */
+#define SEL_KERNEL_CS	0x08 /* 32-bit ring-0 code, flat */
+#define SEL_KERNEL_DS	0x10 /* ring-0 data, flat */
+#define SEL_USER_CS	0x1b /* 32-bit ring-3 code, flat (RPL 3) */
+#define SEL_USER_DS	0x23 /* ring-3 data, flat (RPL 3) */
+#define SEL_TSS		0x28 /* 32-bit TSS at PC_TSS_ADDR */
+#define SEL_KERNEL_CS64 0x30 /* 64-bit ring-0 code */
+
+/* Virtual base of the higher-half mapping of physical 0 (paging mode). */
+#define PC_HIGHER_HALF	 0xc0000000 /* no suffix: also used by ld scripts */
+/* Virtual base of the -2 GiB mapping of physical 0 (long mode). */
+#define PC_HIGHER_HALF64 0xffffffff80000000ull
+
 /* Guest memory size limits (bytes) and default. */
 #define GUEST_MEM_MIN	  (1ull << 20) /* 1 MiB */
 #define GUEST_MEM_MAX	  (3ull << 30) /* 3 GiB: below the PCI/APIC hole */

@@ -10,6 +10,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "arch/x86/modes.h"
 #include "mkvm/abi.h"
 
 #ifndef MKVM_VERSION
@@ -18,9 +19,13 @@
 
 static const char usage[] =
 	"Usage: mini-kvm [OPTIONS] IMAGE [IMAGE...]\n"
-	"Runs each flat real-mode IMAGE in its own KVM virtual machine, all at once.\n"
+	"Runs each IMAGE (flat real-mode binary, or ELF32/ELF64 kernel) in its own\n"
+	"KVM virtual machine, all at once.\n"
 	"\n"
 	"  -m, --mem SIZE       guest memory per VM, e.g. 256K, 64M, 1G (default 16M)\n"
+	"      --mode MODE      CPU mode at entry: real, protected, paging or long\n"
+	"                       (default: from the image: flat binary real, ELF32\n"
+	"                       protected or paging for a higher-half entry, ELF64 long)\n"
 	"  -t, --timeout SECS   stop guests still running after SECS seconds (status 124)\n"
 	"  -s, --stats          print exits, I/O ports and hypercalls per guest at the end\n"
 	"      --no-color       plain prefixes for several guests (also: NO_COLOR=1)\n"
@@ -87,13 +92,15 @@ static int parse_timeout(const char *s, double *out)
 enum cli_result cli_parse(int argc, char **argv, struct options *o, FILE *out, FILE *err)
 {
 	enum {
-		OPT_NO_COLOR = 256
+		OPT_NO_COLOR = 256,
+		OPT_MODE,
 	};
 	static const struct option longopts[] = {
 		{"mem", required_argument, NULL, 'm'},
 		{"timeout", required_argument, NULL, 't'},
 		{"stats", no_argument, NULL, 's'},
 		{"no-color", no_argument, NULL, OPT_NO_COLOR},
+		{"mode", required_argument, NULL, OPT_MODE},
 		{"quiet", no_argument, NULL, 'q'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
@@ -104,6 +111,7 @@ enum cli_result cli_parse(int argc, char **argv, struct options *o, FILE *out, F
 
 	memset(o, 0, sizeof(*o));
 	o->mem_size = GUEST_MEM_DEFAULT;
+	o->mode = -1;
 	o->color = isatty(STDOUT_FILENO) && !(no_color && *no_color);
 	opterr = 0;
 	optind = 0; /* full reset: cli_parse may be called more than once */
@@ -133,6 +141,15 @@ enum cli_result cli_parse(int argc, char **argv, struct options *o, FILE *out, F
 		case 's': o->stats = true; break;
 		case 'q': o->quiet = true; break;
 		case OPT_NO_COLOR: o->color = false; break;
+		case OPT_MODE:
+			o->mode = cpu_mode_parse(optarg);
+			if (o->mode < 0) {
+				fprintf(err,
+					"mini-kvm: --mode '%s': use real, protected, paging or long\n",
+					optarg);
+				return CLI_ERROR;
+			}
+			break;
 		case 'h': fputs(usage, out); return CLI_EXIT;
 		case 'V': fprintf(out, "mini-kvm %s\n", MKVM_VERSION); return CLI_EXIT;
 		case ':':

@@ -10,6 +10,7 @@
 struct options {
 	uint64_t mem_size; /* bytes of RAM per guest */
 	double timeout;	   /* seconds, 0 = none */
+	int mode;	   /* enum cpu_mode, or -1: from the image */
 	bool stats;
 	bool color; /* prefixes in colour (terminal, no --no-color/NO_COLOR) */
 	bool quiet;

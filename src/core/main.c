@@ -13,13 +13,13 @@
 #include <string.h>
 #include <time.h>
 
-#include "arch/x86/cpu.h"
+#include "arch/x86/modes.h"
 #include "cli.h"
 #include "console.h"
 #include "devices/hypercall.h"
 #include "input.h"
 #include "kvm.h"
-#include "loaders/image.h"
+#include "loaders/boot.h"
 #include "mkvm/abi.h"
 #include "vcpu.h"
 #include "vm.h"
@@ -77,8 +77,10 @@ static char *guest_name(char **paths, int i)
 	return name;
 }
 
+/* 0, -1 for a VMM failure, -2 for an image that cannot boot (usage error). */
 static int setup_guest(struct vm *vm, struct kvm *kvm, const struct image *img)
 {
+	struct cpu_boot boot;
 	char err[512];
 	int rc;
 
@@ -90,11 +92,11 @@ static int setup_guest(struct vm *vm, struct kvm *kvm, const struct image *img)
 			strerror(-rc));
 		return -1;
 	}
-	if (flat_load(img, &vm->mem, err, sizeof(err)) < 0) {
+	if (boot_load(img, &vm->mem, opts.mode, &boot, err, sizeof(err)) < 0) {
 		fprintf(stderr, "mini-kvm: %s\n", err);
-		return -1;
+		return -2;
 	}
-	rc = x86_setup_real_mode(vm->cpu.fd, REAL_LOAD_ADDR, REAL_STACK_TOP);
+	rc = x86_boot_cpu(vm->cpu.fd, &vm->mem, &boot);
 	if (rc < 0) {
 		fprintf(stderr, "mini-kvm: %s: vCPU set-up failed: %s\n", vm->name, strerror(-rc));
 		return -1;
@@ -181,7 +183,7 @@ int main(int argc, char **argv)
 	struct kvm kvm;
 	sigset_t waitset;
 	char err[512];
-	int n, status, started = 0;
+	int n, rc, status, started = 0;
 
 	switch (cli_parse(argc, argv, &opts, stdout, stderr)) {
 	case CLI_EXIT: return 0;
@@ -228,8 +230,11 @@ int main(int argc, char **argv)
 		vm->path = opts.images[i];
 		vm->name = guest_name(opts.images, i);
 		vm->reads_stdin = i == 0;
-		if (!vm->name || setup_guest(vm, &kvm, &imgs[i]) < 0)
+		if (!vm->name)
 			return MKVM_EXIT_VMM_ERROR;
+		rc = setup_guest(vm, &kvm, &imgs[i]);
+		if (rc < 0)
+			return rc == -2 ? MKVM_EXIT_USAGE : MKVM_EXIT_VMM_ERROR;
 		console_init(&vm->con, i, vm->name, n > 1, &vm->stopping);
 		image_free(&imgs[i]);
 	}

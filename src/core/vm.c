@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "arch/x86/cpu.h"
+#include "arch/x86/cpuid.h"
 #include "input.h"
 #include "mkvm/abi.h"
 
@@ -48,6 +49,11 @@ int vm_create(struct vm *vm, struct kvm *kvm, uint64_t mem_size)
 	vm->cpu.fd = ioctl(vm->fd, KVM_CREATE_VCPU, 0);
 	if (vm->cpu.fd < 0) {
 		fprintf(stderr, "mini-kvm: %s: KVM_CREATE_VCPU: %s\n", vm->name, strerror(errno));
+		return -1;
+	}
+	err = x86_setup_cpuid(kvm->fd, vm->cpu.fd, 0, 1);
+	if (err) {
+		fprintf(stderr, "mini-kvm: %s: KVM_SET_CPUID2: %s\n", vm->name, strerror(-err));
 		return -1;
 	}
 	vm->cpu.run_size = kvm->run_size;

@@ -8,6 +8,9 @@
 
 #include "core/guest_mem.h"
 
+/* Largest image file read (kernels with debug info included). */
+#define IMAGE_FILE_MAX (512ull << 20)
+
 struct image {
 	const char *path;
 	uint8_t *data;

@@ -9,7 +9,8 @@ load helpers
 	for r in rip= rsp= rflags= cs= ds= ss= base= cr0= cr3= cr4= efer=; do
 		[[ "$stderr" == *"$r"* ]]
 	done
-	[[ "$stderr" == *"cr0=0x"*1" "* ]] # protected mode was on
+	# (No check of the values: KVM on AMD resets the vCPU on a triple
+	# fault, so the dump may show the reset state.)
 }
 
 @test "unknown hypercall: named, status 126" {

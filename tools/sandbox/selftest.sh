@@ -4,7 +4,7 @@
 # Boots the sandbox several times (about 4 s each) and checks: exit status
 # passthrough, byte-exact and separate stdout/stderr, cwd, environment,
 # /dev/kvm usable (KVM_GET_API_VERSION == 12, KVM_CREATE_VM works), writes to
-# the repository, --timeout -> 124, and that killing kvm-sandbox kills QEMU.
+# the repository and to a cwd outside it, --timeout -> 124, and that killing kvm-sandbox kills QEMU.
 # Prints "N passed, N failed" and exits non-zero on any failure.
 set -uo pipefail
 
@@ -69,6 +69,11 @@ mark="$REPO/build/sandbox/selftest-write.$$"
 "$SB" --timeout 120 sh -c "echo written > '$mark'"
 check "repository writable from inside" grep -qx written "$mark"
 rm -f "$mark"
+
+# 6b. a cwd outside the repository (here under /tmp) is shared read-write
+got=$(cd "$T" && "$SB" --timeout 120 sh -c 'pwd; echo inside > made-inside')
+check "cwd outside the repo is shared (got '$got')" \
+    [ "$got" = "$(cd "$T" && pwd -P)" -a "$(cat "$T/made-inside" 2>/dev/null)" = inside ]
 
 # 7. --timeout gives 124 (and comes back promptly)
 start=$SECONDS

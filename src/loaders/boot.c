@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: MIT */
+#include "boot.h"
+
+#include <stdio.h>
+
+#include "elf.h"
+#include "mkvm/abi.h"
+
+/* Guest-physical ranges the VMM fills itself: no kernel may load there. */
+static const struct mem_range pc_reserved[] = {
+	{0, PC_PGTABLE_END, "VMM area (IVT, GDT/TSS, boot info, command line, page tables)"},
+	{PC_LEGACY_HOLE, PC_KERNEL_MIN, "legacy PC hole (EBDA, VGA, ROM)"},
+};
+
+static int boot_flat(const struct image *img, struct guest_mem *mem, int mode, struct cpu_boot *b,
+		     char *err, size_t errlen)
+{
+	if (mode != -1 && mode != MODE_REAL) {
+		snprintf(err, errlen, "%s: a flat binary runs in real mode, not --mode %s",
+			 img->path, cpu_mode_name(mode));
+		return -1;
+	}
+	if (flat_load(img, mem, err, errlen) < 0)
+		return -1;
+	*b = (struct cpu_boot){.mode = MODE_REAL, .entry = REAL_LOAD_ADDR, .stack = REAL_STACK_TOP};
+	return 0;
+}
+
+static int boot_elf(const struct image *img, struct guest_mem *mem, int mode, struct cpu_boot *b,
+		    char *err, size_t errlen)
+{
+	struct elf_info e;
+
+	if (elf_load(img, mem, pc_reserved, sizeof(pc_reserved) / sizeof(pc_reserved[0]), &e, err,
+		     errlen) < 0)
+		return -1;
+	if (mode == -1)
+		mode = e.bits == 64		   ? MODE_LONG
+		       : e.entry >= PC_HIGHER_HALF ? MODE_PAGING
+						   : MODE_PROTECTED;
+	if ((e.bits == 64) != (mode == MODE_LONG) || mode == MODE_REAL) {
+		snprintf(err, errlen, "%s: a %d-bit ELF kernel cannot start in %s mode; use %s",
+			 img->path, e.bits, cpu_mode_name(mode),
+			 e.bits == 64 ? "--mode long" : "--mode protected or paging");
+		return -1;
+	}
+	if (mode == MODE_LONG && e.entry >= (4ull << 30) && e.entry < PC_HIGHER_HALF64) {
+		snprintf(
+			err, errlen,
+			"%s: entry point 0x%llx is not mapped (the VMM maps 0..4 GiB and the top 2 GiB)",
+			img->path, (unsigned long long)e.entry);
+		return -1;
+	}
+	*b = (struct cpu_boot){
+		.mode = mode,
+		/* Without paging the CPU runs at physical addresses. */
+		.entry = mode == MODE_PROTECTED ? e.entry_pa : e.entry,
+		.stack = PC_STACK_TOP,
+	};
+	return 0;
+}
+
+int boot_load(const struct image *img, struct guest_mem *mem, int mode, struct cpu_boot *b,
+	      char *err, size_t errlen)
+{
+	if (elf_is_elf(img))
+		return boot_elf(img, mem, mode, b, err, errlen);
+	return boot_flat(img, mem, mode, b, err, errlen);
+}
