@@ -6,18 +6,20 @@
 BB  := $(B)/bench
 BBG := $(BB)/guests
 BENCH_COUNTS := 0 10000 100000
-BENCH_FIB    := 24 32
+BENCH_FIB    := 20 24
 
 BENCH_GUESTS := $(foreach n,$(BENCH_COUNTS),$(BBG)/putc-$(n).bin $(BBG)/nop-$(n).bin) \
-	$(BBG)/hello.bin $(BBG)/con_putc.bin $(BBG)/con_write.bin \
+	$(BBG)/hello.bin $(BBG)/con_putc.bin $(BBG)/con_putc-64k.bin $(BBG)/con_write.bin \
 	$(foreach n,$(BENCH_FIB),$(BBG)/fib-$(n).bin) \
 	$(BBG)/qemu/hello.rom $(foreach n,$(BENCH_COUNTS),$(BBG)/qemu/nop-$(n).rom)
 BENCH_TOOLS  := $(BB)/floor $(BB)/measure $(BB)/fib_native
 
 .PHONY: bench bench-quick bench-build bench-clean
 bench: bench-build
+	@bench/setup
 	@bench/run
 bench-quick: bench-build
+	@bench/setup
 	@bench/run --quick
 bench-build: $(B)/mini-kvm $(B)/guests/minimal.bin $(BENCH_TOOLS) $(BENCH_GUESTS)
 bench-clean:
@@ -51,6 +53,9 @@ $(BBG)/nop-%.o: guests/bench/loop.S $(BENCH_DEPS)
 $(BBG)/qemu/nop-%.o: guests/bench/loop.S $(BENCH_DEPS)
 	@mkdir -p $(dir $@)
 	$(CC) $(BENCH_ASFLAGS) -DQEMU -DLOOP_NOP -DCOUNT=$* -c -o $@ $<
+$(BBG)/con_putc-64k.o: guests/bench/con_putc.S $(BENCH_DEPS)
+	@mkdir -p $(dir $@)
+	$(CC) $(BENCH_ASFLAGS) -DLINES=1024 -c -o $@ $<
 $(BBG)/fib-%.o: guests/bench/compute.c guests/bench/fib.h include/mkvm/abi.h
 	@mkdir -p $(dir $@)
 	$(CC) $(BENCH_CFLAGS) -DFIB_N=$* -c -o $@ $<

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Guest compute: fib(FIB_N) timed with the guest's own TSC, printed as
- * "fib <n> <result> <tsc cycles>\n" (decimal), then the end.  16-bit real
+ * "<n> <result> <tsc cycles>\n" (decimal), then the end.  16-bit real
  * mode C (gcc -m16 -mgeneral-regs-only); same function as bench/fib_native.c.
  */
 #include "mkvm/abi.h"

@@ -1,12 +1,15 @@
 /* SPDX-License-Identifier: MIT */
-/* Console throughput by PUTCHAR: 1 MiB (16384 lines of 63 letters and a
- * newline), one exit per byte. */
+/* Console throughput by PUTCHAR: LINES lines of 63 letters and a newline
+ * (default 16384: 1 MiB), one exit per byte. */
 #include "mkvm/abi.h"
 #include "hc.inc"
 #include "bench.inc"
+#ifndef LINES
+#define LINES 16384
+#endif
 
 	ENTRY
-	mov	$16384, %bx
+	mov	$LINES, %bx
 	mov	$OUT_PORT, %dx
 line:	mov	$text, %si
 	mov	$64, %cx

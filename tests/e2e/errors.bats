@@ -40,10 +40,11 @@ load helpers
 	[ "$status" -eq 124 ]
 }
 
-# wait_running PID: until mini-kvm has its main, input and vCPU threads.
+# wait_running PID: until mini-kvm runs its vCPU thread (beside main; the
+# input thread may already have ended at EOF).
 wait_running() {
 	for _ in $(seq 100); do
-		[ "$(ls "/proc/$1/task" 2>/dev/null | wc -l)" -ge 3 ] && return 0
+		[ "$(ls "/proc/$1/task" 2>/dev/null | wc -l)" -ge 2 ] && return 0
 		sleep 0.1
 	done
 	return 1
