@@ -13,7 +13,8 @@ LIB_OBJS := $(filter-out $(B)/src/core/main.o,$(VMM_OBJS))
 
 REAL_GUESTS := $(patsubst guests/real/%.S,$(B)/guests/%.bin,$(wildcard guests/real/*.S))
 TEST_GUESTS := $(patsubst guests/test/%.S,$(B)/guests/test/%.bin,$(wildcard guests/test/*.S))
-PC_GUESTS   := $(B)/guests/pc/pm32.elf $(B)/guests/pc/hh32.elf $(B)/guests/pc/lm64.elf
+PC_GUESTS   := $(B)/guests/pc/pm32.elf $(B)/guests/pc/hh32.elf $(B)/guests/pc/lm64.elf \
+	       $(B)/guests/pc/mb.elf $(B)/guests/pc/mb-aout.bin
 GUESTS      := $(REAL_GUESTS) $(TEST_GUESTS) $(PC_GUESTS)
 
 .PHONY: all guests run test unit e2e clean format
@@ -44,7 +45,7 @@ $(B)/guests/%.bin: $(B)/guests/%.o $(B)/guests/linker.ld
 	objcopy -O binary $(@:.bin=.elf) $@
 
 # PC-profile test kernels: ELF32 identity (pm32), ELF32 higher half (hh32), ELF64 (lm64).
-$(B)/guests/pc/%.o: guests/pc/%.S guests/pc/pc.inc include/mkvm/abi.h
+$(B)/guests/pc/%.o: guests/pc/%.S guests/pc/pc.inc guests/pc/lib32.inc include/mkvm/abi.h
 	@mkdir -p $(dir $@)
 	$(CC) -nostdinc -Iinclude -Iguests/pc -Wa,--fatal-warnings $(if $(filter lm64,$*),-m64,-m32) -c -o $@ $<
 $(B)/guests/pc/low.ld: guests/pc/kernel.ld.in include/mkvm/abi.h
@@ -57,6 +58,13 @@ $(B)/guests/pc/pm32.elf: $(B)/guests/pc/pm32.o $(B)/guests/pc/low.ld
 	ld -m elf_i386 -nostdlib -T $(B)/guests/pc/low.ld -o $@ $<
 $(B)/guests/pc/hh32.elf: $(B)/guests/pc/hh32.o $(B)/guests/pc/high.ld
 	ld -m elf_i386 -nostdlib -T $(B)/guests/pc/high.ld -o $@ $<
+$(B)/guests/pc/mb.elf: $(B)/guests/pc/mb.o $(B)/guests/pc/low.ld
+	ld -m elf_i386 -nostdlib -T $(B)/guests/pc/low.ld -o $@ $<
+$(B)/guests/pc/mb-aout.o: guests/pc/mb.S guests/pc/pc.inc guests/pc/lib32.inc include/mkvm/abi.h
+	$(CC) -nostdinc -Iinclude -Iguests/pc -Wa,--fatal-warnings -m32 -DAOUT -c -o $@ $<
+$(B)/guests/pc/mb-aout.bin: $(B)/guests/pc/mb-aout.o $(B)/guests/pc/low.ld
+	ld -m elf_i386 -nostdlib -T $(B)/guests/pc/low.ld -o $(@:.bin=.elf) $<
+	objcopy -O binary $(@:.bin=.elf) $@
 $(B)/guests/pc/lm64.elf: $(B)/guests/pc/lm64.o $(B)/guests/pc/low.ld
 	ld -m elf_x86_64 -nostdlib -T $(B)/guests/pc/low.ld -o $@ $<
 

@@ -26,6 +26,8 @@ static const char usage[] =
 	"      --mode MODE      CPU mode at entry: real, protected, paging or long\n"
 	"                       (default: from the image: flat binary real, ELF32\n"
 	"                       protected or paging for a higher-half entry, ELF64 long)\n"
+	"      --append CMDLINE kernel command line (multiboot kernels)\n"
+	"      --initrd \"FILE [ARGS]\"  a multiboot module with its string; repeatable\n"
 	"  -t, --timeout SECS   stop guests still running after SECS seconds (status 124)\n"
 	"  -s, --stats          print exits, I/O ports and hypercalls per guest at the end\n"
 	"      --no-color       plain prefixes for several guests (also: NO_COLOR=1)\n"
@@ -94,6 +96,8 @@ enum cli_result cli_parse(int argc, char **argv, struct options *o, FILE *out, F
 	enum {
 		OPT_NO_COLOR = 256,
 		OPT_MODE,
+		OPT_APPEND,
+		OPT_INITRD,
 	};
 	static const struct option longopts[] = {
 		{"mem", required_argument, NULL, 'm'},
@@ -101,6 +105,8 @@ enum cli_result cli_parse(int argc, char **argv, struct options *o, FILE *out, F
 		{"stats", no_argument, NULL, 's'},
 		{"no-color", no_argument, NULL, OPT_NO_COLOR},
 		{"mode", required_argument, NULL, OPT_MODE},
+		{"append", required_argument, NULL, OPT_APPEND},
+		{"initrd", required_argument, NULL, OPT_INITRD},
 		{"quiet", no_argument, NULL, 'q'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
@@ -141,6 +147,15 @@ enum cli_result cli_parse(int argc, char **argv, struct options *o, FILE *out, F
 		case 's': o->stats = true; break;
 		case 'q': o->quiet = true; break;
 		case OPT_NO_COLOR: o->color = false; break;
+		case OPT_APPEND: o->append = optarg; break;
+		case OPT_INITRD:
+			if (o->ninitrd == (int)(sizeof(o->initrd) / sizeof(o->initrd[0]))) {
+				fprintf(err, "mini-kvm: --initrd '%s': at most %zu modules\n", optarg,
+					sizeof(o->initrd) / sizeof(o->initrd[0]));
+				return CLI_ERROR;
+			}
+			o->initrd[o->ninitrd++] = optarg;
+			break;
 		case OPT_MODE:
 			o->mode = cpu_mode_parse(optarg);
 			if (o->mode < 0) {

@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <libgen.h>
+#include <limits.h>
 #include <math.h>
 #include <pthread.h>
 #include <signal.h>
@@ -28,6 +29,7 @@ static pthread_t main_thread;
 static int guests_done;	 /* atomic: guests whose vCPU thread has ended */
 static int quit_pressed; /* atomic: Ctrl-A x */
 static struct options opts;
+static struct boot_args boot_args; /* --mode, --append, --initrd: same for every guest */
 
 static void notify_main(void)
 {
@@ -78,6 +80,33 @@ static char *guest_name(char **paths, int i)
 }
 
 /* 0, -1 for a VMM failure, -2 for an image that cannot boot (usage error). */
+/* --initrd "FILE ARGS": reads FILE; the whole string is the module's. */
+static int read_modules(void)
+{
+	static struct image files[16];
+	static struct mb_module mods[16];
+	char err[512];
+
+	for (int i = 0; i < opts.ninitrd; i++) {
+		char path[PATH_MAX];
+		size_t n = strcspn(opts.initrd[i], " ");
+
+		if (n == 0 || n >= sizeof(path)) {
+			fprintf(stderr, "mini-kvm: --initrd '%s': give a file name first\n", opts.initrd[i]);
+			return -1;
+		}
+		memcpy(path, opts.initrd[i], n);
+		path[n] = '\0';
+		if (image_read(&files[i], strdup(path), IMAGE_FILE_MAX, err, sizeof(err)) < 0) {
+			fprintf(stderr, "mini-kvm: --initrd: %s\n", err);
+			return -1;
+		}
+		mods[i] = (struct mb_module){ &files[i], opts.initrd[i] };
+	}
+	boot_args = (struct boot_args){ opts.mode, opts.append, mods, (size_t)opts.ninitrd };
+	return 0;
+}
+
 static int setup_guest(struct vm *vm, struct kvm *kvm, const struct image *img)
 {
 	struct cpu_boot boot;
@@ -92,7 +121,7 @@ static int setup_guest(struct vm *vm, struct kvm *kvm, const struct image *img)
 			strerror(-rc));
 		return -1;
 	}
-	if (boot_load(img, &vm->mem, opts.mode, &boot, err, sizeof(err)) < 0) {
+	if (boot_load(img, &vm->mem, &boot_args, &boot, err, sizeof(err)) < 0) {
 		fprintf(stderr, "mini-kvm: %s\n", err);
 		return -2;
 	}
@@ -205,6 +234,8 @@ int main(int argc, char **argv)
 			return MKVM_EXIT_USAGE;
 		}
 	}
+	if (read_modules() < 0)
+		return MKVM_EXIT_USAGE;
 	if (kvm_open(&kvm) < 0)
 		return MKVM_EXIT_VMM_ERROR;
 

@@ -1,16 +1,17 @@
 /* SPDX-License-Identifier: MIT */
 #include "boot.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "elf.h"
 #include "mkvm/abi.h"
 
-/* Guest-physical ranges the VMM fills itself: no kernel may load there. */
-static const struct mem_range pc_reserved[] = {
+const struct mem_range pc_reserved[] = {
 	{0, PC_PGTABLE_END, "VMM area (IVT, GDT/TSS, boot info, command line, page tables)"},
 	{PC_LEGACY_HOLE, PC_KERNEL_MIN, "legacy PC hole (EBDA, VGA, ROM)"},
 };
+const size_t pc_nreserved = sizeof(pc_reserved) / sizeof(pc_reserved[0]);
 
 static int boot_flat(const struct image *img, struct guest_mem *mem, int mode, struct cpu_boot *b,
 		     char *err, size_t errlen)
@@ -31,8 +32,7 @@ static int boot_elf(const struct image *img, struct guest_mem *mem, int mode, st
 {
 	struct elf_info e;
 
-	if (elf_load(img, mem, pc_reserved, sizeof(pc_reserved) / sizeof(pc_reserved[0]), &e, err,
-		     errlen) < 0)
+	if (elf_load(img, mem, pc_reserved, pc_nreserved, &e, err, errlen) < 0)
 		return -1;
 	if (mode == -1)
 		mode = e.bits == 64		   ? MODE_LONG
@@ -60,10 +60,18 @@ static int boot_elf(const struct image *img, struct guest_mem *mem, int mode, st
 	return 0;
 }
 
-int boot_load(const struct image *img, struct guest_mem *mem, int mode, struct cpu_boot *b,
-	      char *err, size_t errlen)
+int boot_load(const struct image *img, struct guest_mem *mem, const struct boot_args *a,
+	      struct cpu_boot *b, char *err, size_t errlen)
 {
+	bool multiboot = mb_find_header(img) >= 0 && (a->mode == -1 || a->mode == MODE_PROTECTED);
+
+	if (multiboot)
+		return mb_load(img, mem, a->cmdline, a->mods, a->nmods, b, err, errlen);
+	if (a->cmdline || a->nmods) {
+		snprintf(err, errlen, "%s: --append and --initrd need a multiboot kernel", img->path);
+		return -1;
+	}
 	if (elf_is_elf(img))
-		return boot_elf(img, mem, mode, b, err, errlen);
-	return boot_flat(img, mem, mode, b, err, errlen);
+		return boot_elf(img, mem, a->mode, b, err, errlen);
+	return boot_flat(img, mem, a->mode, b, err, errlen);
 }

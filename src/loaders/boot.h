@@ -11,11 +11,26 @@
 
 #include "arch/x86/modes.h"
 #include "core/guest_mem.h"
+#include "elf.h"
 #include "image.h"
+#include "multiboot.h"
 
-/* Loads @img into @mem and fills @b.  @mode: a cpu_mode, or -1 for the
- * image's own.  0, or -1 with a one-line message in @err. */
-int boot_load(const struct image *img, struct guest_mem *mem, int mode, struct cpu_boot *b,
-	      char *err, size_t errlen);
+/* Guest-physical ranges the VMM fills itself: no kernel may load there. */
+extern const struct mem_range pc_reserved[];
+extern const size_t pc_nreserved;
+
+/* What the command line adds to the image. */
+struct boot_args {
+	int mode;                    /* a cpu_mode, or -1 for the image's own */
+	const char *cmdline;         /* --append, or NULL */
+	const struct mb_module *mods; /* --initrd files */
+	size_t nmods;
+};
+
+/* Loads @img into @mem and fills @b.  0, or -1 with a one-line message in
+ * @err.  A multiboot kernel boots as multiboot unless a --mode other than
+ * protected asks for a plain ELF boot. */
+int boot_load(const struct image *img, struct guest_mem *mem, const struct boot_args *a,
+	      struct cpu_boot *b, char *err, size_t errlen);
 
 #endif

@@ -107,6 +107,29 @@ type:
 	return -1;
 }
 
+int load_range_check(const struct guest_mem *mem, uint64_t start, uint64_t len,
+		     const struct mem_range *res, size_t nres, const char *path, const char *what,
+		     char *err, size_t errlen)
+{
+	if (!gmem_ptr(mem, start, len)) {
+		snprintf(err, errlen, "%s: %s 0x%llx..0x%llx is outside guest memory (0x%llx bytes); use a larger --mem",
+			 path, what, (unsigned long long)start, (unsigned long long)(start + len),
+			 (unsigned long long)mem->size);
+		return -1;
+	}
+	for (size_t i = 0; i < nres; i++) {
+		if (len && start < res[i].end && res[i].start < start + len) {
+			snprintf(err, errlen, "%s: %s 0x%llx..0x%llx overlaps the %s at 0x%llx..0x%llx; link the kernel above 0x%llx",
+				 path, what, (unsigned long long)start,
+				 (unsigned long long)(start + len), res[i].what,
+				 (unsigned long long)res[i].start, (unsigned long long)res[i].end,
+				 (unsigned long long)res[i].end);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 static int check_seg(const struct image *img, const struct guest_mem *mem, const struct seg *s,
 		     const struct mem_range *res, size_t nres, char *err, size_t errlen)
 {
@@ -124,27 +147,8 @@ static int check_seg(const struct image *img, const struct guest_mem *mem, const
 			 (unsigned long long)s->memsz);
 		return -1;
 	}
-	if (!gmem_ptr(mem, s->paddr, s->memsz)) {
-		snprintf(
-			err, errlen,
-			"%s: segment 0x%llx..0x%llx is outside guest memory (0x%llx bytes); use a larger --mem",
-			img->path, (unsigned long long)s->paddr,
-			(unsigned long long)(s->paddr + s->memsz), (unsigned long long)mem->size);
-		return -1;
-	}
-	for (size_t i = 0; i < nres; i++) {
-		if (s->memsz && s->paddr < res[i].end && res[i].start < s->paddr + s->memsz) {
-			snprintf(
-				err, errlen,
-				"%s: segment 0x%llx..0x%llx overlaps the %s at 0x%llx..0x%llx; link the kernel above 0x%llx",
-				img->path, (unsigned long long)s->paddr,
-				(unsigned long long)(s->paddr + s->memsz), res[i].what,
-				(unsigned long long)res[i].start, (unsigned long long)res[i].end,
-				(unsigned long long)res[i].end);
-			return -1;
-		}
-	}
-	return 0;
+	return load_range_check(mem, s->paddr, s->memsz, res, nres, img->path, "segment", err,
+				errlen);
 }
 
 int elf_load(const struct image *img, struct guest_mem *mem, const struct mem_range *res,

@@ -27,6 +27,14 @@ struct elf_info {
 	uint64_t highest;  /* end of the highest segment (exclusive, bss included) */
 };
 
+/*
+ * Checks that [start, start + len) lies in guest RAM and touches none of the
+ * @nres reserved ranges.  0, or -1 with a message naming @path and @what.
+ */
+int load_range_check(const struct guest_mem *mem, uint64_t start, uint64_t len,
+		     const struct mem_range *res, size_t nres, const char *path, const char *what,
+		     char *err, size_t errlen);
+
 /* True if @img starts with the ELF magic. */
 int elf_is_elf(const struct image *img);
 
