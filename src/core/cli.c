@@ -150,8 +150,8 @@ enum cli_result cli_parse(int argc, char **argv, struct options *o, FILE *out, F
 		case OPT_APPEND: o->append = optarg; break;
 		case OPT_INITRD:
 			if (o->ninitrd == (int)(sizeof(o->initrd) / sizeof(o->initrd[0]))) {
-				fprintf(err, "mini-kvm: --initrd '%s': at most %zu modules\n", optarg,
-					sizeof(o->initrd) / sizeof(o->initrd[0]));
+				fprintf(err, "mini-kvm: --initrd '%s': at most %zu modules\n",
+					optarg, sizeof(o->initrd) / sizeof(o->initrd[0]));
 				return CLI_ERROR;
 			}
 			o->initrd[o->ninitrd++] = optarg;
@@ -172,8 +172,14 @@ enum cli_result cli_parse(int argc, char **argv, struct options *o, FILE *out, F
 				argv[optind - 1]);
 			return CLI_ERROR;
 		default:
-			fprintf(err, "mini-kvm: unknown option '%s'; see mini-kvm --help\n",
-				argv[optind - 1]);
+			/* optopt names a short option even inside a cluster like -sx. */
+			if (optopt && strncmp(argv[optind - 1], "--", 2) != 0)
+				fprintf(err,
+					"mini-kvm: unknown option '-%c'; see mini-kvm --help\n",
+					optopt);
+			else
+				fprintf(err, "mini-kvm: unknown option '%s'; see mini-kvm --help\n",
+					argv[optind - 1]);
 			return CLI_ERROR;
 		}
 	}

@@ -14,7 +14,7 @@ struct options {
 	bool stats;
 	bool color; /* prefixes in colour (terminal, no --no-color/NO_COLOR) */
 	bool quiet;
-	const char *append;   /* --append: kernel command line */
+	const char *append;	/* --append: kernel command line */
 	const char *initrd[16]; /* --initrd "FILE [ARGS]": multiboot modules */
 	int ninitrd;
 	int nimages;

@@ -30,10 +30,11 @@ void console_init(struct console *c, int index, const char *name, bool prefixed,
 	c->stopping = stopping;
 	if (prefixed) {
 		if (use_color)
-			n = snprintf(c->prefix, sizeof(c->prefix), "%s[%s]%s ", colors[index % 6],
-				     name, COLOR_RESET);
+			n = snprintf(c->prefix, sizeof(c->prefix), "%s[%.*s]%s ", colors[index % 6],
+				     CONSOLE_NAME_MAX, name, COLOR_RESET);
 		else
-			n = snprintf(c->prefix, sizeof(c->prefix), "[%s] ", name);
+			n = snprintf(c->prefix, sizeof(c->prefix), "[%.*s] ", CONSOLE_NAME_MAX,
+				     name);
 	}
 	c->prefix_len = n < 0				 ? 0
 			: (size_t)n >= sizeof(c->prefix) ? sizeof(c->prefix) - 1
@@ -77,11 +78,28 @@ void console_flush_slow(struct console *c)
 
 void console_write(struct console *c, const char *s, size_t n)
 {
+	const char *nl;
+
+	/* One guest: everything up to the last newline in a single writev. */
+	if (!c->prefixed && (nl = memrchr(s, '\n', n)) != NULL) {
+		size_t head = (size_t)(nl - s) + 1;
+		struct iovec iov[2] = {{c->buf, c->len}, {(void *)s, head}};
+
+		pthread_mutex_lock(&out_lock);
+		write_all(c, c->len ? iov : iov + 1, c->len ? 2 : 1);
+		pthread_mutex_unlock(&out_lock);
+		c->len = 0;
+		s += head;
+		n -= head;
+	}
+	/* Several guests (a prefix per line), or the tail after the last newline. */
 	while (n) {
 		size_t room = sizeof(c->buf) - c->len;
-		const char *nl = memchr(s, '\n', n < room ? n : room);
-		size_t take = nl ? (size_t)(nl - s) + 1 : (n < room ? n : room);
+		size_t take = n < room ? n : room;
 
+		nl = memchr(s, '\n', take);
+		if (nl)
+			take = (size_t)(nl - s) + 1;
 		memcpy(c->buf + c->len, s, take);
 		c->len += take;
 		s += take;

@@ -15,6 +15,7 @@
 
 #define CONSOLE_LINE_MAX   4096
 #define CONSOLE_PREFIX_MAX 64
+#define CONSOLE_NAME_MAX   40 /* longer guest names are cut in prefixes */
 
 struct console {
 	char prefix[CONSOLE_PREFIX_MAX]; /* "" for a single guest */

@@ -92,7 +92,8 @@ static int read_modules(void)
 		size_t n = strcspn(opts.initrd[i], " ");
 
 		if (n == 0 || n >= sizeof(path)) {
-			fprintf(stderr, "mini-kvm: --initrd '%s': give a file name first\n", opts.initrd[i]);
+			fprintf(stderr, "mini-kvm: --initrd '%s': give a file name first\n",
+				opts.initrd[i]);
 			return -1;
 		}
 		memcpy(path, opts.initrd[i], n);
@@ -101,9 +102,9 @@ static int read_modules(void)
 			fprintf(stderr, "mini-kvm: --initrd: %s\n", err);
 			return -1;
 		}
-		mods[i] = (struct mb_module){ &files[i], opts.initrd[i] };
+		mods[i] = (struct mb_module){&files[i], opts.initrd[i]};
 	}
-	boot_args = (struct boot_args){ opts.mode, opts.append, mods, (size_t)opts.ninitrd };
+	boot_args = (struct boot_args){opts.mode, opts.append, mods, (size_t)opts.ninitrd};
 	return 0;
 }
 

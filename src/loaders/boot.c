@@ -68,7 +68,8 @@ int boot_load(const struct image *img, struct guest_mem *mem, const struct boot_
 	if (multiboot)
 		return mb_load(img, mem, a->cmdline, a->mods, a->nmods, b, err, errlen);
 	if (a->cmdline || a->nmods) {
-		snprintf(err, errlen, "%s: --append and --initrd need a multiboot kernel", img->path);
+		snprintf(err, errlen, "%s: --append and --initrd need a multiboot kernel",
+			 img->path);
 		return -1;
 	}
 	if (elf_is_elf(img))

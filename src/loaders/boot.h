@@ -21,8 +21,8 @@ extern const size_t pc_nreserved;
 
 /* What the command line adds to the image. */
 struct boot_args {
-	int mode;                    /* a cpu_mode, or -1 for the image's own */
-	const char *cmdline;         /* --append, or NULL */
+	int mode;		      /* a cpu_mode, or -1 for the image's own */
+	const char *cmdline;	      /* --append, or NULL */
 	const struct mb_module *mods; /* --initrd files */
 	size_t nmods;
 };

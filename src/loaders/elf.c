@@ -112,18 +112,22 @@ int load_range_check(const struct guest_mem *mem, uint64_t start, uint64_t len,
 		     char *err, size_t errlen)
 {
 	if (!gmem_ptr(mem, start, len)) {
-		snprintf(err, errlen, "%s: %s 0x%llx..0x%llx is outside guest memory (0x%llx bytes); use a larger --mem",
-			 path, what, (unsigned long long)start, (unsigned long long)(start + len),
-			 (unsigned long long)mem->size);
+		snprintf(
+			err, errlen,
+			"%s: %s 0x%llx..0x%llx is outside guest memory (0x%llx bytes); use a larger --mem",
+			path, what, (unsigned long long)start, (unsigned long long)(start + len),
+			(unsigned long long)mem->size);
 		return -1;
 	}
 	for (size_t i = 0; i < nres; i++) {
 		if (len && start < res[i].end && res[i].start < start + len) {
-			snprintf(err, errlen, "%s: %s 0x%llx..0x%llx overlaps the %s at 0x%llx..0x%llx; link the kernel above 0x%llx",
-				 path, what, (unsigned long long)start,
-				 (unsigned long long)(start + len), res[i].what,
-				 (unsigned long long)res[i].start, (unsigned long long)res[i].end,
-				 (unsigned long long)res[i].end);
+			snprintf(
+				err, errlen,
+				"%s: %s 0x%llx..0x%llx overlaps the %s at 0x%llx..0x%llx; link the kernel above 0x%llx",
+				path, what, (unsigned long long)start,
+				(unsigned long long)(start + len), res[i].what,
+				(unsigned long long)res[i].start, (unsigned long long)res[i].end,
+				(unsigned long long)res[i].end);
 			return -1;
 		}
 	}

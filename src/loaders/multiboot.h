@@ -17,13 +17,13 @@
 #include "image.h"
 
 #define MB_HEADER_MAGIC 0x1badb002
-#define MB_BOOT_MAGIC 0x2badb002
+#define MB_BOOT_MAGIC	0x2badb002
 #define MB_SEARCH_LIMIT 8192
-#define MB_MAX_MODULES 16
+#define MB_MAX_MODULES	16
 
 struct mb_module {
 	const struct image *img; /* file contents */
-	const char *string;      /* the module's command line */
+	const char *string;	 /* the module's command line */
 };
 
 /* Offset of a valid multiboot header in @img, or -1 if there is none. */

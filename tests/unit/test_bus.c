@@ -39,7 +39,7 @@ static enum io_result dev_fn(void *opaque, struct io_access *a)
 
 static void test_register_sorted(void **state)
 {
-	struct bus b = { 0 };
+	struct bus b = {0};
 	int x, y, z;
 
 	(void)state;
@@ -65,7 +65,7 @@ static void test_register_sorted(void **state)
 
 static void test_register_overlap(void **state)
 {
-	struct bus b = { 0 };
+	struct bus b = {0};
 
 	(void)state;
 	assert_int_equal(bus_register(&b, 0x100, 0x10, "a", dev_fn, NULL), 0);
@@ -81,7 +81,8 @@ static void test_register_overlap(void **state)
 	assert_int_equal(bus_register(&b, 0, 0x1000, "x", dev_fn, NULL), -EEXIST);
 	assert_int_equal(bus_register(&b, 0x1f0, 0x11, "x", dev_fn, NULL), -EEXIST);
 	assert_int_equal(bus_register(&b, 0x1f8, 0x100, "x", dev_fn, NULL), -EEXIST);
-	assert_int_equal(bus_register(&b, 0x20f, UINT64_MAX - 0x20f + 1, "x", dev_fn, NULL), -EEXIST);
+	assert_int_equal(bus_register(&b, 0x20f, UINT64_MAX - 0x20f + 1, "x", dev_fn, NULL),
+			 -EEXIST);
 	assert_int_equal(b.n, 2);
 	/* The gap between them is free. */
 	assert_int_equal(bus_register(&b, 0x110, 0xf0, "gap", dev_fn, NULL), 0);
@@ -90,7 +91,7 @@ static void test_register_overlap(void **state)
 
 static void test_register_invalid(void **state)
 {
-	struct bus b = { 0 };
+	struct bus b = {0};
 
 	(void)state;
 	assert_int_equal(bus_register(&b, 0x100, 0, "x", dev_fn, NULL), -EINVAL);
@@ -107,7 +108,7 @@ static void test_register_invalid(void **state)
 
 static void test_register_full(void **state)
 {
-	struct bus b = { 0 };
+	struct bus b = {0};
 
 	(void)state;
 	/* Registered in descending order: each insert shifts the others. */
@@ -122,7 +123,7 @@ static void test_register_full(void **state)
 
 static void test_find_edges(void **state)
 {
-	struct bus b = { 0 };
+	struct bus b = {0};
 	const struct bus_range *r;
 
 	(void)state;
@@ -152,10 +153,10 @@ static void test_find_edges(void **state)
 
 static void test_dispatch(void **state)
 {
-	struct bus b = { 0 };
-	struct dev d1 = { .ret = IO_DONE }, d2 = { .ret = IO_STOP };
-	uint8_t data[4] = { 0x11, 0x22, 0x33, 0x44 };
-	struct io_access a = { .addr = 0x3fd, .data = data, .size = 1, .is_write = false };
+	struct bus b = {0};
+	struct dev d1 = {.ret = IO_DONE}, d2 = {.ret = IO_STOP};
+	uint8_t data[4] = {0x11, 0x22, 0x33, 0x44};
+	struct io_access a = {.addr = 0x3fd, .data = data, .size = 1, .is_write = false};
 
 	(void)state;
 	assert_int_equal(bus_register(&b, 0x3f8, 8, "uart", dev_fn, &d1), 0);
@@ -171,7 +172,7 @@ static void test_dispatch(void **state)
 	assert_int_equal(data[0], 0x42);
 	assert_int_equal(data[1], 0x22); /* only size bytes */
 
-	a = (struct io_access){ .addr = 0x503, .data = data, .size = 4, .is_write = true };
+	a = (struct io_access){.addr = 0x503, .data = data, .size = 4, .is_write = true};
 	assert_int_equal(bus_dispatch(&b, &a), IO_STOP); /* handler's result */
 	assert_int_equal(d1.calls, 1);
 	assert_int_equal(d2.calls, 1);
@@ -184,12 +185,12 @@ static void test_dispatch(void **state)
 
 static void test_dispatch_unhandled(void **state)
 {
-	struct bus b = { 0 };
-	struct dev d = { .ret = IO_DONE };
-	uint8_t data[8] = { 1, 2, 3, 4, 5, 6, 7, 8 };
-	const uint8_t orig[8] = { 1, 2, 3, 4, 5, 6, 7, 8 };
-	const uint8_t ones2[8] = { 0xff, 0xff, 3, 4, 5, 6, 7, 8 };
-	struct io_access a = { .addr = 0x80, .data = data, .size = 2, .is_write = true };
+	struct bus b = {0};
+	struct dev d = {.ret = IO_DONE};
+	uint8_t data[8] = {1, 2, 3, 4, 5, 6, 7, 8};
+	const uint8_t orig[8] = {1, 2, 3, 4, 5, 6, 7, 8};
+	const uint8_t ones2[8] = {0xff, 0xff, 3, 4, 5, 6, 7, 8};
+	struct io_access a = {.addr = 0x80, .data = data, .size = 2, .is_write = true};
 
 	(void)state;
 	assert_int_equal(bus_register(&b, 0x60, 1, "kbd", dev_fn, &d), 0);
@@ -211,12 +212,9 @@ static void test_dispatch_unhandled(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_register_sorted),
-		cmocka_unit_test(test_register_overlap),
-		cmocka_unit_test(test_register_invalid),
-		cmocka_unit_test(test_register_full),
-		cmocka_unit_test(test_find_edges),
-		cmocka_unit_test(test_dispatch),
+		cmocka_unit_test(test_register_sorted),	   cmocka_unit_test(test_register_overlap),
+		cmocka_unit_test(test_register_invalid),   cmocka_unit_test(test_register_full),
+		cmocka_unit_test(test_find_edges),	   cmocka_unit_test(test_dispatch),
 		cmocka_unit_test(test_dispatch_unhandled),
 	};
 

@@ -49,7 +49,7 @@ static void test_init_destroy(void **state)
 
 static void test_init_zero_size_fails(void **state)
 {
-	struct guest_mem m = { 0 };
+	struct guest_mem m = {0};
 
 	(void)state;
 	assert_true(gmem_init(&m, 0) < 0);
@@ -74,11 +74,11 @@ static void test_ptr_out_of_bounds(void **state)
 {
 	const struct guest_mem *m = *state;
 
-	assert_null(gmem_ptr(m, SIZE, 1));       /* one past the end */
-	assert_null(gmem_ptr(m, SIZE - 1, 2));   /* straddles the end */
+	assert_null(gmem_ptr(m, SIZE, 1));     /* one past the end */
+	assert_null(gmem_ptr(m, SIZE - 1, 2)); /* straddles the end */
 	assert_null(gmem_ptr(m, SIZE - 3, 4));
-	assert_null(gmem_ptr(m, 0, SIZE + 1));   /* len > size */
-	assert_null(gmem_ptr(m, SIZE + 1, 0));   /* len 0 past the end */
+	assert_null(gmem_ptr(m, 0, SIZE + 1)); /* len > size */
+	assert_null(gmem_ptr(m, SIZE + 1, 0)); /* len 0 past the end */
 	assert_null(gmem_ptr(m, UINT64_MAX, 0));
 	assert_null(gmem_ptr(m, UINT64_MAX, 1));
 }
@@ -100,7 +100,7 @@ static void test_write_read_roundtrip(void **state)
 {
 	const struct guest_mem *m = *state;
 	const char msg[] = "hello, guest";
-	char back[sizeof(msg)] = { 0 };
+	char back[sizeof(msg)] = {0};
 
 	assert_int_equal(gmem_write(m, 0x1000, msg, sizeof(msg)), 0);
 	assert_memory_equal(m->host + 0x1000, msg, sizeof(msg));
@@ -121,8 +121,8 @@ static void test_write_read_roundtrip(void **state)
 static void test_failed_write_changes_nothing(void **state)
 {
 	const struct guest_mem *m = *state;
-	uint8_t src[8] = { 1, 2, 3, 4, 5, 6, 7, 8 };
-	uint8_t zero[8] = { 0 };
+	uint8_t src[8] = {1, 2, 3, 4, 5, 6, 7, 8};
+	uint8_t zero[8] = {0};
 
 	memset(m->host + SIZE - 8, 0, 8);
 	/* Straddles the end by one byte: nothing may be written, not even

@@ -136,8 +136,8 @@ static void test_flat_max_size(void **state)
 
 static void test_flat_load(void **state)
 {
-	uint8_t boot[512] = { 0xfa, 0xf4 };
-	struct image img = { .path = "boot.bin", .data = boot, .size = sizeof(boot) };
+	uint8_t boot[512] = {0xfa, 0xf4};
+	struct image img = {.path = "boot.bin", .data = boot, .size = sizeof(boot)};
 	struct guest_mem mem;
 	char err[256] = "";
 
@@ -156,7 +156,7 @@ static void test_flat_load_fit(void **state)
 {
 	size_t max = flat_max_size(GUEST_MEM_MIN);
 	uint8_t *big = malloc(max + 1);
-	struct image img = { .path = "big.bin", .data = big, .size = max };
+	struct image img = {.path = "big.bin", .data = big, .size = max};
 	struct guest_mem mem;
 	char err[256] = "";
 
@@ -182,14 +182,10 @@ static void test_flat_load_fit(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_missing),
-		cmocka_unit_test(test_directory),
-		cmocka_unit_test(test_not_regular),
-		cmocka_unit_test(test_empty),
-		cmocka_unit_test(test_too_large),
-		cmocka_unit_test(test_good),
-		cmocka_unit_test(test_flat_max_size),
-		cmocka_unit_test(test_flat_load),
+		cmocka_unit_test(test_missing),	      cmocka_unit_test(test_directory),
+		cmocka_unit_test(test_not_regular),   cmocka_unit_test(test_empty),
+		cmocka_unit_test(test_too_large),     cmocka_unit_test(test_good),
+		cmocka_unit_test(test_flat_max_size), cmocka_unit_test(test_flat_load),
 		cmocka_unit_test(test_flat_load_fit),
 	};
 

@@ -15,14 +15,14 @@
 
 static void test_port_counting(void **state)
 {
-	struct vm_stats s = { 0 };
+	struct vm_stats s = {0};
 
 	(void)state;
 	assert_int_equal(stats_port_count(&s, 0x3f8), 0);
 	stats_port(&s, 0x3f8);
 	stats_port(&s, 0x3f8);
 	stats_port(&s, 0x501);
-	stats_port(&s, 0);      /* port 0 is a real port, not a free slot */
+	stats_port(&s, 0); /* port 0 is a real port, not a free slot */
 	stats_port(&s, 0xffff);
 	stats_port(&s, 0xffff);
 	stats_port(&s, 0xffff);
@@ -36,7 +36,7 @@ static void test_port_counting(void **state)
 
 static void test_port_overflow(void **state)
 {
-	struct vm_stats s = { 0 };
+	struct vm_stats s = {0};
 	unsigned p;
 
 	(void)state;
@@ -61,7 +61,7 @@ static void test_port_overflow(void **state)
 
 static void test_every_port(void **state)
 {
-	struct vm_stats s = { 0 };
+	struct vm_stats s = {0};
 	uint64_t tracked = 0;
 
 	(void)state;
@@ -75,7 +75,7 @@ static void test_every_port(void **state)
 
 static void test_exits(void **state)
 {
-	struct vm_stats s = { 0 };
+	struct vm_stats s = {0};
 
 	(void)state;
 	assert_int_equal(stats_total_exits(&s), 0);
@@ -107,12 +107,12 @@ static char *print(const struct vm_stats *s, const char *name)
 
 static void test_print(void **state)
 {
-	struct vm_stats s = { 0 };
+	struct vm_stats s = {0};
 	char *out;
 
 	(void)state;
-	s.start = (struct timespec){ 10, 900000000 };
-	s.end = (struct timespec){ 12, 150000000 };
+	s.start = (struct timespec){10, 900000000};
+	s.end = (struct timespec){12, 150000000};
 	for (int i = 0; i < 5; i++)
 		stats_exit(&s, KVM_EXIT_IO);
 	stats_exit(&s, KVM_EXIT_HLT);
@@ -149,7 +149,7 @@ static void test_print(void **state)
 
 static void test_print_empty(void **state)
 {
-	struct vm_stats s = { 0 };
+	struct vm_stats s = {0};
 	char *out;
 
 	(void)state;
@@ -162,12 +162,9 @@ static void test_print_empty(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_port_counting),
-		cmocka_unit_test(test_port_overflow),
-		cmocka_unit_test(test_every_port),
-		cmocka_unit_test(test_exits),
-		cmocka_unit_test(test_print),
-		cmocka_unit_test(test_print_empty),
+		cmocka_unit_test(test_port_counting), cmocka_unit_test(test_port_overflow),
+		cmocka_unit_test(test_every_port),    cmocka_unit_test(test_exits),
+		cmocka_unit_test(test_print),	      cmocka_unit_test(test_print_empty),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
