@@ -13,7 +13,8 @@ LIB_OBJS := $(filter-out $(B)/src/core/main.o,$(VMM_OBJS))
 
 REAL_GUESTS := $(patsubst guests/real/%.S,$(B)/guests/%.bin,$(wildcard guests/real/*.S))
 TEST_GUESTS := $(patsubst guests/test/%.S,$(B)/guests/test/%.bin,$(wildcard guests/test/*.S))
-PC_GUESTS   := $(B)/guests/pc/pm32.elf $(B)/guests/pc/hh32.elf $(B)/guests/pc/lm64.elf \
+C_KERNELS   := timer
+PC_GUESTS   := $(C_KERNELS:%=$(B)/guests/pc/%.elf) $(B)/guests/pc/pm32.elf $(B)/guests/pc/hh32.elf $(B)/guests/pc/lm64.elf \
 	       $(B)/guests/pc/mb.elf $(B)/guests/pc/mb-aout.bin
 GUESTS      := $(REAL_GUESTS) $(TEST_GUESTS) $(PC_GUESTS)
 
@@ -67,6 +68,23 @@ $(B)/guests/pc/mb-aout.bin: $(B)/guests/pc/mb-aout.o $(B)/guests/pc/low.ld
 	objcopy -O binary $(@:.bin=.elf) $@
 $(B)/guests/pc/lm64.elf: $(B)/guests/pc/lm64.o $(B)/guests/pc/low.ld
 	ld -m elf_x86_64 -nostdlib -T $(B)/guests/pc/low.ld -o $@ $<
+
+# C test kernels (multiboot, 32-bit, freestanding) on the tiny runtime in guests/pc/rt.
+KCFLAGS := -m32 -std=c11 -ffreestanding -fno-pie -fno-stack-protector -fno-builtin -nostdinc \
+	   -fno-asynchronous-unwind-tables -mno-sse -mno-mmx -O2 -Wall -Wextra -Werror \
+	   -Iinclude -Iguests/pc/rt -isystem $(shell $(CC) -print-file-name=include)
+RT_OBJS := $(B)/guests/pc/rt/start.o $(B)/guests/pc/rt/isr.o $(B)/guests/pc/rt/rt.o
+$(B)/guests/pc/rt/%.o: guests/pc/rt/%.S
+	@mkdir -p $(dir $@)
+	$(CC) -m32 -nostdinc -Iinclude -c -o $@ $<
+$(B)/guests/pc/rt/%.o: guests/pc/rt/%.c guests/pc/rt/rt.h include/mkvm/abi.h
+	@mkdir -p $(dir $@)
+	$(CC) $(KCFLAGS) -c -o $@ $<
+$(B)/guests/pc/%.ko: guests/pc/%.c guests/pc/rt/rt.h include/mkvm/abi.h
+	@mkdir -p $(dir $@)
+	$(CC) $(KCFLAGS) -c -o $@ $<
+$(C_KERNELS:%=$(B)/guests/pc/%.elf): $(B)/guests/pc/%.elf: $(B)/guests/pc/%.ko $(RT_OBJS) $(B)/guests/pc/low.ld
+	ld -m elf_i386 -nostdlib -T $(B)/guests/pc/low.ld -o $@ $(RT_OBJS) $<
 
 # The demo: several guests at once, each line attributed to its guest.
 run:

@@ -79,6 +79,14 @@
 #define PC_LEGACY_HOLE	 0x9f000
 #define PC_KERNEL_MIN	 0x100000
 
+/* Above RAM: KVM's own real-mode TSS (3 pages, needed on Intel). */
+#define PC_KVM_TSS_ADDR 0xfffbd000
+
+/* ISA interrupt lines of the PC profile's devices. */
+#define IRQ_PIT 0
+#define IRQ_KEYBOARD 1
+#define IRQ_COM1 4
+
 /* GDT selectors set up by the VMM (protected, paging and long mode). */
 #define SEL_KERNEL_CS	0x08 /* 32-bit ring-0 code, flat */
 #define SEL_KERNEL_DS	0x10 /* ring-0 data, flat */

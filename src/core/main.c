@@ -114,6 +114,7 @@ static int setup_guest(struct vm *vm, struct kvm *kvm, const struct image *img)
 	char err[512];
 	int rc;
 
+	vm->profile = boot_is_kernel(img, opts.mode) ? PROFILE_PC : PROFILE_BARE;
 	if (vm_create(vm, kvm, opts.mem_size) < 0)
 		return -1;
 	rc = hypercall_register(vm);

@@ -11,6 +11,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "arch/x86/chipset.h"
 #include "arch/x86/cpu.h"
 #include "arch/x86/cpuid.h"
 #include "input.h"
@@ -45,6 +46,8 @@ int vm_create(struct vm *vm, struct kvm *kvm, uint64_t mem_size)
 		return -1;
 	}
 
+	if (vm->profile == PROFILE_PC && x86_create_chipset(vm->fd, vm->name) < 0)
+		return -1;
 	vm->cpu.vm = vm;
 	vm->cpu.fd = ioctl(vm->fd, KVM_CREATE_VCPU, 0);
 	if (vm->cpu.fd < 0) {
@@ -64,6 +67,14 @@ int vm_create(struct vm *vm, struct kvm *kvm, uint64_t mem_size)
 		return -1;
 	}
 	return 0;
+}
+
+void vm_irq_line(struct vm *vm, unsigned irq, int level)
+{
+	int err = x86_irq_line(vm->fd, irq, level);
+
+	if (err)
+		vm_end(vm, MKVM_EXIT_VMM_ERROR, "KVM_IRQ_LINE %u: %s", irq, strerror(-err));
 }
 
 void vm_destroy(struct vm *vm)

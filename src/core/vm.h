@@ -29,11 +29,18 @@ struct vcpu {
 	volatile int done;		/* the thread has finished */
 };
 
+/* Which machine a guest gets (docs/machine.md). */
+enum machine_profile {
+	PROFILE_BARE, /* real-mode demos: no interrupt controller, HLT ends the run */
+	PROFILE_PC,   /* kernels: in-kernel PIC/IOAPIC/LAPIC and PIT, devices with IRQs */
+};
+
 struct vm {
 	const char *name; /* short name for messages and prefixes */
 	const char *path; /* image file */
 	int index;	  /* position on the command line */
 	bool reads_stdin; /* only the first guest gets stdin */
+	enum machine_profile profile;
 	int fd;
 	struct guest_mem mem;
 	struct bus pio;
@@ -50,8 +57,12 @@ struct vm {
 	char dump[1024];       /* register dump for crashes, or "" */
 };
 
-/* Creates the VM, its memory (@mem_size bytes) and its vCPU. 0 or -1. */
+/* Creates the VM (vm->profile says which machine), its memory (@mem_size
+ * bytes) and its vCPU. 0 or -1 with a message on stderr. */
 int vm_create(struct vm *vm, struct kvm *kvm, uint64_t mem_size);
+
+/* Raises (1) or lowers (0) ISA interrupt line @irq (PC profile). */
+void vm_irq_line(struct vm *vm, unsigned irq, int level);
 void vm_destroy(struct vm *vm);
 
 /*

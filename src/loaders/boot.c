@@ -60,6 +60,11 @@ static int boot_elf(const struct image *img, struct guest_mem *mem, int mode, st
 	return 0;
 }
 
+bool boot_is_kernel(const struct image *img, int mode)
+{
+	return mode != MODE_REAL && (elf_is_elf(img) || mb_find_header(img) >= 0);
+}
+
 int boot_load(const struct image *img, struct guest_mem *mem, const struct boot_args *a,
 	      struct cpu_boot *b, char *err, size_t errlen)
 {

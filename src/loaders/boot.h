@@ -7,6 +7,7 @@
 #ifndef MKVM_BOOT_H
 #define MKVM_BOOT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "arch/x86/modes.h"
@@ -26,6 +27,9 @@ struct boot_args {
 	const struct mb_module *mods; /* --initrd files */
 	size_t nmods;
 };
+
+/* True if @img boots as a kernel (ELF or multiboot): the PC profile. */
+bool boot_is_kernel(const struct image *img, int mode);
 
 /* Loads @img into @mem and fills @b.  0, or -1 with a one-line message in
  * @err.  A multiboot kernel boots as multiboot unless a --mode other than
