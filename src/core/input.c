@@ -21,6 +21,8 @@ static struct {
 	bool eof;
 	bool tty;
 	input_quit_fn on_quit;
+	void (*listener)(void *arg);
+	void *listener_arg;
 } in = {
 	.lock = PTHREAD_MUTEX_INITIALIZER,
 	.readable = PTHREAD_COND_INITIALIZER,
@@ -64,6 +66,14 @@ static void enter_raw_mode(void)
 
 /* Puts one byte in the ring; on a terminal a full ring drops the byte
  * (like a UART FIFO overrun), for pipes and files the reader waits. */
+static void notify(void)
+{
+	void (*fn)(void *) = in.listener;
+
+	if (fn)
+		fn(in.listener_arg);
+}
+
 static void push(unsigned char c)
 {
 	pthread_mutex_lock(&in.lock);
@@ -105,11 +115,13 @@ static void *reader(void *arg)
 			}
 			push(c);
 		}
+		notify();
 	}
 	pthread_mutex_lock(&in.lock);
 	in.eof = true;
 	pthread_cond_broadcast(&in.readable);
 	pthread_mutex_unlock(&in.lock);
+	notify();
 	return NULL;
 }
 
@@ -155,6 +167,41 @@ int input_getchar(const volatile int *stopping)
 	}
 	pthread_mutex_unlock(&in.lock);
 	return c;
+}
+
+int input_trygetchar(void)
+{
+	int c = INPUT_EMPTY;
+
+	pthread_mutex_lock(&in.lock);
+	if (in.count) {
+		c = in.ring[in.head];
+		in.head = (in.head + 1) % RING_SIZE;
+		in.count--;
+		pthread_cond_signal(&in.writable);
+	} else if (in.eof) {
+		c = INPUT_EOF;
+	}
+	pthread_mutex_unlock(&in.lock);
+	return c;
+}
+
+bool input_pending(void)
+{
+	bool p;
+
+	pthread_mutex_lock(&in.lock);
+	p = in.count > 0;
+	pthread_mutex_unlock(&in.lock);
+	return p;
+}
+
+void input_set_listener(void (*fn)(void *arg), void *arg)
+{
+	pthread_mutex_lock(&in.lock);
+	in.listener_arg = arg;
+	in.listener = fn;
+	pthread_mutex_unlock(&in.lock);
 }
 
 void input_wake_all(void)

@@ -13,6 +13,7 @@
 
 #define INPUT_EOF     (-1)
 #define INPUT_STOPPED (-2)
+#define INPUT_EMPTY   (-3)
 
 /* Called by the reader thread when the user types Ctrl-A x. */
 typedef void (*input_quit_fn)(void);
@@ -25,6 +26,20 @@ int input_start(input_quit_fn on_quit);
  * as soon as *stopping becomes non-zero (see input_wake_all()).
  */
 int input_getchar(const volatile int *stopping);
+
+/* Next input byte without waiting: 0..255, INPUT_EOF, or INPUT_EMPTY. */
+int input_trygetchar(void);
+
+/* True if a byte (or the end of input) is waiting to be taken. */
+bool input_pending(void);
+
+/*
+ * Interrupt-driven devices (UART, keyboard): @fn(@arg) is called on the
+ * reader thread each time new bytes or the end of input arrive.  One
+ * listener at a time; NULL removes it.  @fn must not call back into the
+ * input functions with locks held that the vCPU thread takes first.
+ */
+void input_set_listener(void (*fn)(void *arg), void *arg);
 
 /* Wakes every input_getchar() so it can see its stop flag. */
 void input_wake_all(void);
