@@ -82,6 +82,11 @@
 /* Above RAM: KVM's own real-mode TSS (3 pages, needed on Intel). */
 #define PC_KVM_TSS_ADDR 0xfffbd000
 
+/* Ports of the PC profile's small devices (docs/machine.md). */
+#define POST_PORT 0x80       /* boot-progress marker, shown by --stats */
+#define DEBUG_EXIT_PORT 0xf4 /* QEMU isa-debug-exit: status (v << 1) | 1 */
+#define FW_CFG_PORT 0x510    /* QEMU fw_cfg: selector 0x510, data 0x511 */
+
 /* ISA interrupt lines of the PC profile's devices. */
 #define IRQ_PIT 0
 #define IRQ_KEYBOARD 1

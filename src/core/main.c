@@ -18,6 +18,7 @@
 #include "cli.h"
 #include "console.h"
 #include "devices/hypercall.h"
+#include "devices/pc_devices.h"
 #include "input.h"
 #include "kvm.h"
 #include "loaders/boot.h"
@@ -123,6 +124,8 @@ static int setup_guest(struct vm *vm, struct kvm *kvm, const struct image *img)
 			strerror(-rc));
 		return -1;
 	}
+	if (vm->profile == PROFILE_PC && pc_devices_register(vm) < 0)
+		return -1;
 	if (boot_load(img, &vm->mem, &boot_args, &boot, err, sizeof(err)) < 0) {
 		fprintf(stderr, "mini-kvm: %s\n", err);
 		return -2;

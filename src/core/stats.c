@@ -91,6 +91,11 @@ void stats_print(const struct vm_stats *s, const char *name, FILE *out)
 		fprintf(out, "  io other ports: %" PRIu64 "\n", s->ports_other);
 	if (s->io_unhandled)
 		fprintf(out, "  io unhandled: %" PRIu64 "\n", s->io_unhandled);
+	for (unsigned i = 0; i < s->npost; i++)
+		fprintf(out, "  post 0x%02x at %.3f ms\n", s->post[i].code,
+			(double)s->post[i].ns / 1e6);
+	if (s->post_dropped)
+		fprintf(out, "  post markers not kept: %" PRIu64 "\n", s->post_dropped);
 	for (unsigned h = 0; h < HC_PORT_COUNT; h++) {
 		if (!s->hypercalls[h])
 			continue;

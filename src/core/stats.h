@@ -17,12 +17,22 @@ struct port_count {
 	uint64_t count;
 };
 
+#define STATS_POST_MAX 64 /* port 0x80 markers kept */
+
+struct post_mark {
+	uint8_t code;
+	uint64_t ns; /* since the vCPU started */
+};
+
 struct vm_stats {
 	uint64_t exits[STATS_EXIT_REASONS + 1]; /* last slot: other reasons */
 	uint64_t hypercalls[HC_PORT_COUNT];
 	uint64_t io_unhandled;
 	struct port_count ports[STATS_PORT_SLOTS];
 	uint64_t ports_other;
+	struct post_mark post[STATS_POST_MAX];
+	unsigned npost;
+	uint64_t post_dropped;
 	struct timespec start, end;
 };
 

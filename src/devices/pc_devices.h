@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: MIT */
+/* The devices of the PC profile, registered on a VM's buses in one place. */
+#ifndef MKVM_PC_DEVICES_H
+#define MKVM_PC_DEVICES_H
+
+#include "core/vm.h"
+
+/* Registers every PC-profile device on @vm. 0, or -1 with a message. */
+int pc_devices_register(struct vm *vm);
+
+/* Each device's own registration (src/devices/<device>.c). 0 or -errno. */
+int debug_exit_register(struct vm *vm);
+int post_port_register(struct vm *vm);
+int fw_cfg_register(struct vm *vm);
+
+#endif
