@@ -26,6 +26,7 @@ static const char usage[] =
 	"      --mode MODE      CPU mode at entry: real, protected, paging or long\n"
 	"                       (default: from the image: flat binary real, ELF32\n"
 	"                       protected or paging for a higher-half entry, ELF64 long)\n"
+	"      --cpus N         vCPUs per guest (kernels; the others wait for INIT/SIPI)\n"
 	"      --append CMDLINE kernel command line (multiboot kernels)\n"
 	"      --initrd \"FILE [ARGS]\"  a multiboot module with its string; repeatable\n"
 	"  -t, --timeout SECS   stop guests still running after SECS seconds (status 124)\n"
@@ -98,6 +99,7 @@ enum cli_result cli_parse(int argc, char **argv, struct options *o, FILE *out, F
 		OPT_MODE,
 		OPT_APPEND,
 		OPT_INITRD,
+		OPT_CPUS,
 	};
 	static const struct option longopts[] = {
 		{"mem", required_argument, NULL, 'm'},
@@ -107,6 +109,7 @@ enum cli_result cli_parse(int argc, char **argv, struct options *o, FILE *out, F
 		{"mode", required_argument, NULL, OPT_MODE},
 		{"append", required_argument, NULL, OPT_APPEND},
 		{"initrd", required_argument, NULL, OPT_INITRD},
+		{"cpus", required_argument, NULL, OPT_CPUS},
 		{"quiet", no_argument, NULL, 'q'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
@@ -118,6 +121,7 @@ enum cli_result cli_parse(int argc, char **argv, struct options *o, FILE *out, F
 	memset(o, 0, sizeof(*o));
 	o->mem_size = GUEST_MEM_DEFAULT;
 	o->mode = -1;
+	o->cpus = 1;
 	o->color = isatty(STDOUT_FILENO) && !(no_color && *no_color);
 	opterr = 0;
 	optind = 0; /* full reset: cli_parse may be called more than once */
@@ -147,6 +151,17 @@ enum cli_result cli_parse(int argc, char **argv, struct options *o, FILE *out, F
 		case 's': o->stats = true; break;
 		case 'q': o->quiet = true; break;
 		case OPT_NO_COLOR: o->color = false; break;
+		case OPT_CPUS: {
+			char *end;
+			unsigned long v = strtoul(optarg, &end, 10);
+			if (!isdigit((unsigned char)*optarg) || *end || v < 1 || v > CLI_MAX_CPUS) {
+				fprintf(err, "mini-kvm: --cpus '%s': give a number from 1 to %d\n", optarg,
+					CLI_MAX_CPUS);
+				return CLI_ERROR;
+			}
+			o->cpus = (unsigned)v;
+			break;
+		}
 		case OPT_APPEND: o->append = optarg; break;
 		case OPT_INITRD:
 			if (o->ninitrd == (int)(sizeof(o->initrd) / sizeof(o->initrd[0]))) {

@@ -17,9 +17,12 @@ struct options {
 	const char *append;	/* --append: kernel command line */
 	const char *initrd[16]; /* --initrd "FILE [ARGS]": multiboot modules */
 	int ninitrd;
+	unsigned cpus; /* --cpus: vCPUs per guest */
 	int nimages;
 	char **images; /* points into argv */
 };
+
+#define CLI_MAX_CPUS 64 /* = VM_MAX_CPUS */
 
 enum cli_result {
 	CLI_RUN,   /* options parsed: run the guests */

@@ -76,7 +76,43 @@ void console_flush_slow(struct console *c)
 	c->len = 0;
 }
 
+void console_flush(struct console *c)
+{
+	if (c->shared)
+		pthread_mutex_lock(&c->lock);
+	if (c->len)
+		console_flush_slow(c);
+	if (c->shared)
+		pthread_mutex_unlock(&c->lock);
+}
+
+void console_set_shared(struct console *c)
+{
+	pthread_mutex_init(&c->lock, NULL);
+	c->shared = true;
+}
+
+void console_putc_shared(struct console *c, char ch)
+{
+	pthread_mutex_lock(&c->lock);
+	c->buf[c->len++] = ch;
+	if (ch == '\n' || c->len == sizeof(c->buf))
+		console_flush_slow(c);
+	pthread_mutex_unlock(&c->lock);
+}
+
+static void console_write_unlocked(struct console *c, const char *s, size_t n);
+
 void console_write(struct console *c, const char *s, size_t n)
+{
+	if (c->shared)
+		pthread_mutex_lock(&c->lock);
+	console_write_unlocked(c, s, n);
+	if (c->shared)
+		pthread_mutex_unlock(&c->lock);
+}
+
+static void console_write_unlocked(struct console *c, const char *s, size_t n)
 {
 	const char *nl;
 

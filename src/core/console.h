@@ -11,6 +11,7 @@
 
 #include <stdarg.h>
 #include <stdbool.h>
+#include <pthread.h>
 #include <stddef.h>
 
 #define CONSOLE_LINE_MAX   4096
@@ -22,6 +23,8 @@ struct console {
 	size_t prefix_len;
 	bool prefixed;		      /* several guests: prefix each line */
 	const volatile int *stopping; /* drop output once the guest is stopped */
+	bool shared;                  /* several vCPUs write: take .lock */
+	pthread_mutex_t lock;
 	size_t len;
 	char buf[CONSOLE_LINE_MAX];
 };
@@ -39,18 +42,24 @@ void console_flush_slow(struct console *c);
 /* Appends bytes; flushes at each newline and when the buffer is full. */
 void console_write(struct console *c, const char *s, size_t n);
 
+void console_putc_shared(struct console *c, char ch);
+
 static inline void console_putc(struct console *c, char ch)
 {
+	if (c->shared) {
+		console_putc_shared(c, ch);
+		return;
+	}
 	c->buf[c->len++] = ch;
 	if (ch == '\n' || c->len == sizeof(c->buf))
 		console_flush_slow(c);
 }
 
-static inline void console_flush(struct console *c)
-{
-	if (c->len)
-		console_flush_slow(c);
-}
+/* Writes what is buffered (before the guest blocks for input). */
+void console_flush(struct console *c);
+
+/* Several vCPUs share the console from now on (SMP guests). */
+void console_set_shared(struct console *c);
 
 /* Ends a partial line (several guests) and flushes. */
 void console_finish(struct console *c);

@@ -52,7 +52,6 @@ static void guest_ended(struct vm *vm)
 			    vm->dump[0] ? "\n" : "", vm->dump);
 	else if (opts.nimages > 1 && !opts.quiet)
 		console_msg(&vm->con, vm->name, "exited with status %d", vm->status);
-	vm->cpu.done = 1;
 	__atomic_add_fetch(&guests_done, 1, __ATOMIC_ACQ_REL);
 	notify_main();
 }
@@ -116,6 +115,12 @@ static int setup_guest(struct vm *vm, struct kvm *kvm, const struct image *img)
 	int rc;
 
 	vm->profile = boot_is_kernel(img, opts.mode) ? PROFILE_PC : PROFILE_BARE;
+	vm->ncpus = opts.cpus;
+	if (vm->ncpus > 1 && vm->profile != PROFILE_PC) {
+		fprintf(stderr, "mini-kvm: %s: --cpus %u needs a kernel (ELF or multiboot): a flat real-mode guest has no LAPIC to start the others\n",
+			vm->path, vm->ncpus);
+		return -2;
+	}
 	if (vm_create(vm, kvm, opts.mem_size) < 0)
 		return -1;
 	rc = hypercall_register(vm);
@@ -130,7 +135,9 @@ static int setup_guest(struct vm *vm, struct kvm *kvm, const struct image *img)
 		fprintf(stderr, "mini-kvm: %s\n", err);
 		return -2;
 	}
-	rc = x86_boot_cpu(vm->cpu.fd, &vm->mem, &boot);
+	/* Only the bootstrap processor starts here; the others wait for
+	 * INIT/SIPI from the guest through the in-kernel LAPIC. */
+	rc = x86_boot_cpu(vm->cpus[0].fd, &vm->mem, &boot);
 	if (rc < 0) {
 		fprintf(stderr, "mini-kvm: %s: vCPU set-up failed: %s\n", vm->name, strerror(-rc));
 		return -1;
@@ -195,11 +202,21 @@ static void supervise(struct vm *vms, int n, const sigset_t *waitset)
 		} else if (stopping) {
 			/* A kick can land just before KVM_RUN or read(): repeat it. */
 			for (int i = 0; i < n; i++)
-				if (!vms[i].cpu.done)
-					pthread_kill(vms[i].cpu.thread, SIGUSR1);
+				vm_kick_all(&vms[i]);
 			input_wake_all();
 		}
 	}
+}
+
+/* --stats: the counters of all of a guest's vCPUs, summed. */
+static void print_stats(const struct vm *vm)
+{
+	struct vm_stats sum;
+
+	memset(&sum, 0, sizeof(sum));
+	for (unsigned c = 0; c < vm->ncpus; c++)
+		stats_merge(&sum, &vm->cpus[c].stats, c == 0);
+	stats_print(&sum, vm->name, stderr);
 }
 
 static int exit_status(const struct vm *vms, int n)
@@ -272,6 +289,8 @@ int main(int argc, char **argv)
 		if (rc < 0)
 			return rc == -2 ? MKVM_EXIT_USAGE : MKVM_EXIT_VMM_ERROR;
 		console_init(&vm->con, i, vm->name, n > 1, &vm->stopping);
+		if (vm->ncpus > 1)
+			console_set_shared(&vm->con);
 		image_free(&imgs[i]);
 	}
 	if (input_start(on_quit_key) < 0) {
@@ -283,18 +302,21 @@ int main(int argc, char **argv)
 		if (rc < 0) {
 			fprintf(stderr, "mini-kvm: cannot start vCPU thread %d: %s\n", started,
 				strerror(-rc));
+			started++; /* its threads, if any, count themselves out */
 			stop_all(vms, started, MKVM_EXIT_VMM_ERROR, "VMM failure");
 			break;
 		}
 	}
 	supervise(vms, started, &waitset);
 	for (int i = 0; i < started; i++)
-		pthread_join(vms[i].cpu.thread, NULL);
+		for (unsigned c = 0; c < vms[i].ncpus; c++)
+			if (vms[i].cpus[c].started)
+				pthread_join(vms[i].cpus[c].thread, NULL);
 	input_restore_terminal();
 
 	if (opts.stats)
 		for (int i = 0; i < started; i++)
-			stats_print(&vms[i].stats, vms[i].name, stderr);
+			print_stats(&vms[i]);
 	status = started < n ? MKVM_EXIT_VMM_ERROR : exit_status(vms, n);
 	for (int i = 0; i < n; i++)
 		vm_destroy(&vms[i]);

@@ -26,6 +26,31 @@ void stats_port(struct vm_stats *s, uint16_t port)
 	s->ports_other++;
 }
 
+void stats_merge(struct vm_stats *dst, const struct vm_stats *src, int first)
+{
+	for (unsigned i = 0; i <= STATS_EXIT_REASONS; i++)
+		dst->exits[i] += src->exits[i];
+	for (unsigned i = 0; i < HC_PORT_COUNT; i++)
+		dst->hypercalls[i] += src->hypercalls[i];
+	dst->io_unhandled += src->io_unhandled;
+	dst->ports_other += src->ports_other;
+	for (unsigned i = 0; i < STATS_PORT_SLOTS; i++) {
+		const struct port_count *p = &src->ports[i];
+		for (uint64_t k = 0; p->port && k < p->count; k++)
+			stats_port(dst, (uint16_t)(p->port - 1));
+	}
+	for (unsigned i = 0; i < src->npost && dst->npost < STATS_POST_MAX; i++)
+		dst->post[dst->npost++] = src->post[i];
+	dst->post_dropped += src->post_dropped;
+	if (first) {
+		dst->start = src->start;
+		dst->end = src->end;
+	} else if (src->end.tv_sec > dst->end.tv_sec ||
+		   (src->end.tv_sec == dst->end.tv_sec && src->end.tv_nsec > dst->end.tv_nsec)) {
+		dst->end = src->end;
+	}
+}
+
 uint64_t stats_port_count(const struct vm_stats *s, uint16_t port)
 {
 	for (unsigned i = 0; i < STATS_PORT_SLOTS; i++)

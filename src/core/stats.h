@@ -42,6 +42,9 @@ static inline void stats_exit(struct vm_stats *s, uint32_t reason)
 }
 
 void stats_port(struct vm_stats *s, uint16_t port);
+/* Adds @src to @dst (per-vCPU counters to a guest total); @first copies the
+ * start time and POST markers. */
+void stats_merge(struct vm_stats *dst, const struct vm_stats *src, int first);
 uint64_t stats_port_count(const struct vm_stats *s, uint16_t port);
 uint64_t stats_total_exits(const struct vm_stats *s);
 void stats_print(const struct vm_stats *s, const char *name, FILE *out);

@@ -45,11 +45,11 @@ static enum io_result handle_io(struct vcpu *c)
 
 	/* KVM fills these; still, never trust an offset into our mapping. */
 	if (run->io.data_offset > c->run_size || bytes > c->run_size - run->io.data_offset) {
-		vm_crash(vm, "KVM reported I/O data outside kvm_run (offset %llu, %u x %u bytes)",
+		vm_crash(c, "KVM reported I/O data outside kvm_run (offset %llu, %u x %u bytes)",
 			 (unsigned long long)run->io.data_offset, run->io.count, run->io.size);
 		return IO_STOP;
 	}
-	stats_port(&vm->stats, run->io.port);
+	stats_port(&c->stats, run->io.port);
 	/* String I/O (rep ins/outs): count accesses of size bytes each. */
 	for (uint32_t i = 0; i < run->io.count; i++) {
 		enum io_result r;
@@ -57,7 +57,7 @@ static enum io_result handle_io(struct vcpu *c)
 		a.data = (uint8_t *)run + run->io.data_offset + (size_t)i * run->io.size;
 		r = bus_dispatch(&vm->pio, &a);
 		if (r == IO_UNHANDLED)
-			vm->stats.io_unhandled++;
+			c->stats.io_unhandled++;
 		else if (r == IO_STOP)
 			return IO_STOP;
 	}
@@ -78,7 +78,7 @@ static enum io_result handle_mmio(struct vcpu *c)
 	enum io_result r = bus_dispatch(&c->vm->mmio, &a);
 
 	if (r == IO_UNHANDLED)
-		c->vm->stats.io_unhandled++;
+		c->stats.io_unhandled++;
 	return r;
 }
 
@@ -88,7 +88,7 @@ static enum io_result handle_exit(struct vcpu *c)
 	struct kvm_run *run = c->run;
 	struct vm *vm = c->vm;
 
-	stats_exit(&vm->stats, run->exit_reason);
+	stats_exit(&c->stats, run->exit_reason);
 	switch (run->exit_reason) {
 	case KVM_EXIT_IO: return handle_io(c);
 	case KVM_EXIT_MMIO: return handle_mmio(c);
@@ -98,16 +98,16 @@ static enum io_result handle_exit(struct vcpu *c)
 		return IO_STOP;
 	case KVM_EXIT_SHUTDOWN:
 		vm_crash(
-			vm,
+			c,
 			"triple fault (KVM_EXIT_SHUTDOWN): the guest hit an exception it could not handle");
 		return IO_STOP;
 	case KVM_EXIT_FAIL_ENTRY:
-		vm_crash(vm, "VM entry failed (KVM_EXIT_FAIL_ENTRY, hardware reason 0x%llx)",
+		vm_crash(c, "VM entry failed (KVM_EXIT_FAIL_ENTRY, hardware reason 0x%llx)",
 			 (unsigned long long)run->fail_entry.hardware_entry_failure_reason);
 		return IO_STOP;
 	case KVM_EXIT_INTERNAL_ERROR:
 		vm_crash(
-			vm,
+			c,
 			"KVM internal error (KVM_EXIT_INTERNAL_ERROR, suberror %u%s, data 0x%llx 0x%llx)",
 			run->internal.suberror,
 			run->internal.suberror == KVM_INTERNAL_ERROR_EMULATION
@@ -116,14 +116,14 @@ static enum io_result handle_exit(struct vcpu *c)
 			run->internal.ndata > 0 ? (unsigned long long)run->internal.data[0] : 0ull,
 			run->internal.ndata > 1 ? (unsigned long long)run->internal.data[1] : 0ull);
 		return IO_STOP;
-	default: vm_crash(vm, "unexpected KVM exit reason %u", run->exit_reason); return IO_STOP;
+	default: vm_crash(c, "unexpected KVM exit reason %u", run->exit_reason); return IO_STOP;
 	}
 }
 
 static void *vcpu_thread(void *arg)
 {
-	struct vm *vm = arg;
-	struct vcpu *c = &vm->cpu;
+	struct vcpu *c = arg;
+	struct vm *vm = c->vm;
 	sigset_t kick;
 
 	this_run = c->run;
@@ -131,7 +131,7 @@ static void *vcpu_thread(void *arg)
 	sigaddset(&kick, SIGUSR1);
 	pthread_sigmask(SIG_UNBLOCK, &kick, NULL);
 
-	clock_gettime(CLOCK_MONOTONIC, &vm->stats.start);
+	clock_gettime(CLOCK_MONOTONIC, &c->stats.start);
 	while (!vm->stopping) {
 		if (ioctl(c->fd, KVM_RUN, 0) < 0) {
 			if (errno == EINTR || errno == EAGAIN) {
@@ -144,13 +144,35 @@ static void *vcpu_thread(void *arg)
 		if (handle_exit(c) == IO_STOP)
 			break;
 	}
-	clock_gettime(CLOCK_MONOTONIC, &vm->stats.end);
-	c->on_exit(vm);
+	clock_gettime(CLOCK_MONOTONIC, &c->stats.end);
+	/* One vCPU ending ends the guest (vm_end kicked the others); the last
+	 * one to leave reports. */
+	if (!vm->ended)
+		vm_end(vm, MKVM_EXIT_VMM_ERROR, "vCPU %u stopped without a reason", c->id);
+	c->done = 1;
+	if (__atomic_sub_fetch(&vm->cpus_running, 1, __ATOMIC_ACQ_REL) == 0)
+		c->on_exit(vm);
 	return NULL;
 }
 
 int vcpu_start(struct vm *vm, void (*on_exit)(struct vm *vm))
 {
-	vm->cpu.on_exit = on_exit;
-	return -pthread_create(&vm->cpu.thread, NULL, vcpu_thread, vm);
+	vm->cpus_running = (int)vm->ncpus;
+	for (unsigned i = 0; i < vm->ncpus; i++) {
+		struct vcpu *c = &vm->cpus[i];
+		int err;
+
+		c->on_exit = on_exit;
+		err = pthread_create(&c->thread, NULL, vcpu_thread, c);
+		if (err) {
+			vm_end(vm, MKVM_EXIT_VMM_ERROR, "cannot start vCPU thread %u", i);
+			/* Threads never started never count themselves out. */
+			if (__atomic_sub_fetch(&vm->cpus_running, (int)(vm->ncpus - i),
+					       __ATOMIC_ACQ_REL) == 0)
+				on_exit(vm);
+			return -err;
+		}
+		c->started = true;
+	}
+	return 0;
 }

@@ -17,6 +17,32 @@
 #include "input.h"
 #include "mkvm/abi.h"
 
+static int vcpu_create(struct vm *vm, struct vcpu *c, unsigned id, struct kvm *kvm)
+{
+	int err;
+
+	c->vm = vm;
+	c->id = id;
+	c->fd = ioctl(vm->fd, KVM_CREATE_VCPU, id);
+	if (c->fd < 0) {
+		fprintf(stderr, "mini-kvm: %s: KVM_CREATE_VCPU %u: %s\n", vm->name, id, strerror(errno));
+		return -1;
+	}
+	err = x86_setup_cpuid(kvm->fd, c->fd, id, vm->ncpus);
+	if (err) {
+		fprintf(stderr, "mini-kvm: %s: KVM_SET_CPUID2: %s\n", vm->name, strerror(-err));
+		return -1;
+	}
+	c->run_size = kvm->run_size;
+	c->run = mmap(NULL, kvm->run_size, PROT_READ | PROT_WRITE, MAP_SHARED, c->fd, 0);
+	if (c->run == MAP_FAILED) {
+		c->run = NULL;
+		fprintf(stderr, "mini-kvm: %s: mmap of kvm_run: %s\n", vm->name, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 int vm_create(struct vm *vm, struct kvm *kvm, uint64_t mem_size)
 {
 	struct kvm_userspace_memory_region region;
@@ -48,24 +74,9 @@ int vm_create(struct vm *vm, struct kvm *kvm, uint64_t mem_size)
 
 	if (vm->profile == PROFILE_PC && x86_create_chipset(vm->fd, vm->name) < 0)
 		return -1;
-	vm->cpu.vm = vm;
-	vm->cpu.fd = ioctl(vm->fd, KVM_CREATE_VCPU, 0);
-	if (vm->cpu.fd < 0) {
-		fprintf(stderr, "mini-kvm: %s: KVM_CREATE_VCPU: %s\n", vm->name, strerror(errno));
-		return -1;
-	}
-	err = x86_setup_cpuid(kvm->fd, vm->cpu.fd, 0, 1);
-	if (err) {
-		fprintf(stderr, "mini-kvm: %s: KVM_SET_CPUID2: %s\n", vm->name, strerror(-err));
-		return -1;
-	}
-	vm->cpu.run_size = kvm->run_size;
-	vm->cpu.run = mmap(NULL, kvm->run_size, PROT_READ | PROT_WRITE, MAP_SHARED, vm->cpu.fd, 0);
-	if (vm->cpu.run == MAP_FAILED) {
-		vm->cpu.run = NULL;
-		fprintf(stderr, "mini-kvm: %s: mmap of kvm_run: %s\n", vm->name, strerror(errno));
-		return -1;
-	}
+	for (unsigned i = 0; i < vm->ncpus; i++)
+		if (vcpu_create(vm, &vm->cpus[i], i, kvm) < 0)
+			return -1;
 	return 0;
 }
 
@@ -79,10 +90,12 @@ void vm_irq_line(struct vm *vm, unsigned irq, int level)
 
 void vm_destroy(struct vm *vm)
 {
-	if (vm->cpu.run)
-		munmap(vm->cpu.run, vm->cpu.run_size);
-	if (vm->cpu.fd > 0)
-		close(vm->cpu.fd);
+	for (unsigned i = 0; i < vm->ncpus; i++) {
+		if (vm->cpus[i].run)
+			munmap(vm->cpus[i].run, vm->cpus[i].run_size);
+		if (vm->cpus[i].fd > 0)
+			close(vm->cpus[i].fd);
+	}
 	gmem_destroy(&vm->mem);
 	if (vm->fd > 0)
 		close(vm->fd);
@@ -96,7 +109,18 @@ static bool vm_end_v(struct vm *vm, int status, const char *fmt, va_list ap)
 	if (fmt)
 		vsnprintf(vm->reason, sizeof(vm->reason), fmt, ap);
 	vm->stopping = 1;
+	if (vm->ncpus > 1)
+		vm_kick_all(vm); /* the other vCPUs must notice too */
 	return true;
+}
+
+void vm_kick_all(struct vm *vm)
+{
+	for (unsigned i = 0; i < vm->ncpus; i++) {
+		struct vcpu *c = &vm->cpus[i];
+		if (c->started && !c->done && !pthread_equal(c->thread, pthread_self()))
+			pthread_kill(c->thread, SIGUSR1);
+	}
 }
 
 bool vm_end(struct vm *vm, int status, const char *fmt, ...)
@@ -110,8 +134,9 @@ bool vm_end(struct vm *vm, int status, const char *fmt, ...)
 	return won;
 }
 
-bool vm_crash(struct vm *vm, const char *fmt, ...)
+bool vm_crash(struct vcpu *c, const char *fmt, ...)
 {
+	struct vm *vm = c->vm;
 	va_list ap;
 	bool won;
 
@@ -119,7 +144,7 @@ bool vm_crash(struct vm *vm, const char *fmt, ...)
 	won = vm_end_v(vm, MKVM_EXIT_GUEST_FAULT, fmt, ap);
 	va_end(ap);
 	if (won)
-		x86_dump_regs(vm->cpu.fd, vm->dump, sizeof(vm->dump));
+		x86_dump_regs(c->fd, vm->dump, sizeof(vm->dump));
 	return won;
 }
 
@@ -127,6 +152,5 @@ void vm_stop(struct vm *vm, int status, const char *why)
 {
 	vm_end(vm, status, "%s", why);
 	input_wake_all();
-	if (!vm->cpu.done)
-		pthread_kill(vm->cpu.thread, SIGUSR1);
+	vm_kick_all(vm);
 }

@@ -19,14 +19,19 @@
 struct kvm_run;
 struct vm;
 
+#define VM_MAX_CPUS 64
+
 struct vcpu {
 	struct vm *vm;
+	unsigned id; /* 0 = the bootstrap processor */
 	int fd;
 	struct kvm_run *run;
 	size_t run_size;
 	pthread_t thread;
-	void (*on_exit)(struct vm *vm); /* runs on the thread at the end */
-	volatile int done;		/* the thread has finished */
+	void (*on_exit)(struct vm *vm); /* runs on the last vCPU thread to end */
+	bool started;                   /* the thread exists */
+	volatile int done;              /* the thread has finished */
+	struct vm_stats stats;          /* this vCPU's counters (no sharing) */
 };
 
 /* Which machine a guest gets (docs/machine.md). */
@@ -45,9 +50,10 @@ struct vm {
 	struct guest_mem mem;
 	struct bus pio;
 	struct bus mmio;
-	struct vcpu cpu;
+	unsigned ncpus;
+	struct vcpu cpus[VM_MAX_CPUS];
+	int cpus_running; /* atomic: vCPU threads not yet ended */
 	struct console con;
-	struct vm_stats stats;
 
 	/* How the guest ended; written once, by whoever ends it first. */
 	int ended;	       /* atomic flag: the end is decided */
@@ -71,8 +77,11 @@ void vm_destroy(struct vm *vm);
  */
 bool vm_end(struct vm *vm, int status, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
-/* Like vm_end() for a crash: also records a register dump of the vCPU. */
-bool vm_crash(struct vm *vm, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Like vm_end() for a crash: also records a register dump of vCPU @c. */
+bool vm_crash(struct vcpu *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Kicks every vCPU of @vm out of KVM_RUN (except the calling thread's). */
+void vm_kick_all(struct vm *vm);
 
 /* Ends the guest from another thread and makes its vCPU notice. */
 void vm_stop(struct vm *vm, int status, const char *why);

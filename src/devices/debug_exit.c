@@ -33,8 +33,8 @@ int debug_exit_register(struct vm *vm)
 
 static enum io_result post_io(void *opaque, struct io_access *a)
 {
-	struct vm *vm = opaque;
-	struct vm_stats *s = &vm->stats;
+	(void)opaque;
+	struct vm_stats *s = &a->cpu->stats;
 
 	if (!a->is_write) {
 		memset(a->data, 0xff, a->size);

@@ -70,6 +70,6 @@ int fw_cfg_register(struct vm *vm)
 	if (!f)
 		return -12; /* -ENOMEM */
 	f->ram_size = vm->mem.size;
-	f->cpus = 1;
+	f->cpus = (uint16_t)vm->ncpus;
 	return bus_register(&vm->pio, FW_CFG_PORT, 2, "fw_cfg", fw_cfg_io, f);
 }

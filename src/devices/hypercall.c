@@ -64,7 +64,7 @@ static enum io_result hypercall_io(void *opaque, struct io_access *a)
 	unsigned nr = (unsigned)a->offset;
 	bool want_write = nr != HC_GETCHAR;
 
-	vm->stats.hypercalls[nr]++;
+	a->cpu->stats.hypercalls[nr]++;
 	if (nr >= HC_COUNT) {
 		vm_end(vm, MKVM_EXIT_GUEST_FAULT, "unknown hypercall %u (%s port 0x%llx)", nr,
 		       hc_dir_name[a->is_write], (unsigned long long)a->addr);
