@@ -1,0 +1,61 @@
+#!/usr/bin/env bats
+# The PC profile: in-kernel PIT and interrupt controllers, SMP through
+# INIT/SIPI, QEMU's debug-exit and fw_cfg, the POST port.
+load helpers
+P="$ROOT/build/guests/pc"
+
+ms_now() { echo $(($(date +%s%N) / 1000000)); }
+
+@test "PIT at 100 Hz delivers IRQ0 at 100 per second of wall time" {
+	"$MKVM" --timeout 30 --append 10 "$P/timer.elf" > /dev/null # warm-up
+	t0=$(ms_now)
+	run_split "$MKVM" --timeout 30 --append 10 "$P/timer.elf"
+	t1=$(ms_now)
+	[ "$status" -eq 0 ]
+	[[ "$output" == "timer: 10 ticks at 100 Hz"* ]]
+	run_split "$MKVM" --timeout 30 --append 110 "$P/timer.elf"
+	t2=$(ms_now)
+	[ "$status" -eq 0 ]
+	[[ "$output" == "timer: 110 ticks at 100 Hz"* ]]
+	# 100 more ticks must take 1 s: start-up costs cancel out.
+	extra=$(( (t2 - t1) - (t1 - t0) ))
+	echo "100 ticks took $extra ms"
+	[ "$extra" -ge 750 ] && [ "$extra" -le 1300 ]
+}
+
+@test "SMP: 4 vCPUs started by INIT/SIPI share memory, exact counter, APIC ids 0-3" {
+	run_split "$MKVM" --timeout 60 --cpus 4 "$P/smp.elf"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"smp: 4 cpus, counter 40000 (expected 40000)"* ]]
+	ids="$(grep -o 'has APIC id [0-9]*' <<< "$output" | awk '{print $4}' | sort -n | tr '\n' ' ')"
+	[ "$ids" = "0 1 2 3 " ]
+}
+
+@test "SMP: one vCPU works too; --cpus is refused for flat guests and out of range" {
+	run_split "$MKVM" --timeout 30 "$P/smp.elf"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"smp: 1 cpus, counter 10000 (expected 10000)"* ]]
+	run_split "$MKVM" --cpus 2 "$G/hello.bin"
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"--cpus 2 needs a kernel"* ]]
+	for v in 0 65 x -1; do
+		run_split "$MKVM" --cpus "$v" "$P/smp.elf"
+		[ "$status" -eq 2 ]
+		[[ "$stderr" == *"--cpus '$v'"* ]]
+	done
+}
+
+@test "fw_cfg, POST codes in --stats, and debug-exit status (v << 1) | 1" {
+	run_split "$MKVM" --stats --cpus 3 --mem 64M "$P/pcdev.elf"
+	[ "$status" -eq 33 ]
+	[ "$output" = "pcdev: fw_cfg signature QEMU, ram 64 MiB, 3 cpus" ]
+	[[ "$stderr" == *"post 0x11 at "*" ms"*"post 0x22 at "*" ms"* ]]
+	[[ "$stderr" == *"io port 0x00f4: 1"* ]]
+}
+
+@test "PC profile: HLT does not end a kernel; --timeout does" {
+	# timer.elf with 100000 ticks halts between ticks for 1000 s.
+	run_split "$MKVM" --timeout 1 --append 100000 "$P/timer.elf"
+	[ "$status" -eq 124 ]
+}
