@@ -104,7 +104,8 @@ $(B)/san/%.o: %.c
 	$(CC) $(CFLAGS) $(SAN_FLAGS) -c -o $@ $<
 $(B)/unit/%: tests/unit/%.c $(SAN_OBJS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(SAN_FLAGS) -o $@ $^ -lcmocka $(LDLIBS)
+	$(CC) $(CFLAGS) $(SAN_FLAGS) -o $@ $(filter %.c %.o,$^) -lcmocka $(LDLIBS)
+.SECONDARY: $(SAN_OBJS)
 
 unit: $(UNIT_BINS)
 	@tools/run-tests --unit-only $(UNIT_BINS)

@@ -84,6 +84,8 @@ static int parse_timeout(const char *s, double *out)
 	char *end;
 	double v;
 
+	if (!isdigit((unsigned char)*s) && *s != '.')
+		return -1; /* no spaces, signs or hex: like parse_size */
 	errno = 0;
 	v = strtod(s, &end);
 	if (errno || end == s || *end != '\0' || !isfinite(v) || v <= 0 || v > 1e7)

@@ -24,7 +24,11 @@ int image_read(struct image *img, const char *path, uint64_t max, char *err, siz
 		snprintf(err, errlen, "%s: cannot open image: %s", path, strerror(errno));
 		return -1;
 	}
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+	if (fstat(fd, &st) < 0) {
+		snprintf(err, errlen, "%s: cannot stat image: %s", path, strerror(errno));
+		goto fail;
+	}
+	if (!S_ISREG(st.st_mode)) {
 		snprintf(err, errlen, "%s: not a regular file%s", path,
 			 S_ISDIR(st.st_mode) ? " (it is a directory); give the image file" : "");
 		goto fail;
