@@ -4,7 +4,7 @@
 CC       ?= gcc
 CFLAGS   ?= -O2 -g
 CFLAGS   += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Iinclude -Isrc -MMD -MP
-LDLIBS   += -lpthread -lm
+LDLIBS   += -lpthread -lm -lseccomp
 B        := build
 
 VMM_SRCS := $(wildcard src/core/*.c src/arch/x86/*.c src/loaders/*.c src/devices/*.c)
@@ -13,7 +13,7 @@ LIB_OBJS := $(filter-out $(B)/src/core/main.o,$(VMM_OBJS))
 
 REAL_GUESTS := $(patsubst guests/real/%.S,$(B)/guests/%.bin,$(wildcard guests/real/*.S))
 TEST_GUESTS := $(patsubst guests/test/%.S,$(B)/guests/test/%.bin,$(wildcard guests/test/*.S))
-C_KERNELS   := timer smp pcdev
+C_KERNELS   := timer smp pcdev serial kbd
 PC_GUESTS   := $(C_KERNELS:%=$(B)/guests/pc/%.elf) $(B)/guests/pc/pm32.elf $(B)/guests/pc/hh32.elf $(B)/guests/pc/lm64.elf \
 	       $(B)/guests/pc/mb.elf $(B)/guests/pc/mb-aout.bin
 GUESTS      := $(REAL_GUESTS) $(TEST_GUESTS) $(PC_GUESTS)

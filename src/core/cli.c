@@ -29,9 +29,12 @@ static const char usage[] =
 	"      --cpus N         vCPUs per guest (kernels; the others wait for INIT/SIPI)\n"
 	"      --append CMDLINE kernel command line (multiboot kernels)\n"
 	"      --initrd \"FILE [ARGS]\"  a multiboot module with its string; repeatable\n"
+	"      --keyboard       stdin goes to the i8042 keyboard (scancodes on IRQ1)\n"
+	"                       of the first guest instead of its serial port\n"
 	"  -t, --timeout SECS   stop guests still running after SECS seconds (status 124)\n"
 	"  -s, --stats          print exits, I/O ports and hypercalls per guest at the end\n"
 	"      --no-color       plain prefixes for several guests (also: NO_COLOR=1)\n"
+	"      --no-seccomp     run without the system-call allow-list (debugging)\n"
 	"  -q, --quiet          no messages from mini-kvm except errors\n"
 	"  -h, --help           this help\n"
 	"  -V, --version        version\n"
@@ -101,7 +104,9 @@ enum cli_result cli_parse(int argc, char **argv, struct options *o, FILE *out, F
 		OPT_MODE,
 		OPT_APPEND,
 		OPT_INITRD,
+		OPT_KEYBOARD,
 		OPT_CPUS,
+		OPT_NO_SECCOMP,
 	};
 	static const struct option longopts[] = {
 		{"mem", required_argument, NULL, 'm'},
@@ -111,7 +116,9 @@ enum cli_result cli_parse(int argc, char **argv, struct options *o, FILE *out, F
 		{"mode", required_argument, NULL, OPT_MODE},
 		{"append", required_argument, NULL, OPT_APPEND},
 		{"initrd", required_argument, NULL, OPT_INITRD},
+		{"keyboard", no_argument, NULL, OPT_KEYBOARD},
 		{"cpus", required_argument, NULL, OPT_CPUS},
+		{"no-seccomp", no_argument, NULL, OPT_NO_SECCOMP},
 		{"quiet", no_argument, NULL, 'q'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
@@ -164,7 +171,9 @@ enum cli_result cli_parse(int argc, char **argv, struct options *o, FILE *out, F
 			o->cpus = (unsigned)v;
 			break;
 		}
+		case OPT_NO_SECCOMP: o->no_seccomp = true; break;
 		case OPT_APPEND: o->append = optarg; break;
+		case OPT_KEYBOARD: o->keyboard = true; break;
 		case OPT_INITRD:
 			if (o->ninitrd == (int)(sizeof(o->initrd) / sizeof(o->initrd[0]))) {
 				fprintf(err, "mini-kvm: --initrd '%s': at most %zu modules\n",

@@ -21,6 +21,7 @@
 #include "devices/pc_devices.h"
 #include "input.h"
 #include "kvm.h"
+#include "seccomp.h"
 #include "loaders/boot.h"
 #include "mkvm/abi.h"
 #include "vcpu.h"
@@ -283,6 +284,7 @@ int main(int argc, char **argv)
 		vm->path = opts.images[i];
 		vm->name = guest_name(opts.images, i);
 		vm->reads_stdin = i == 0;
+		vm->stdin_to_keyboard = vm->reads_stdin && opts.keyboard;
 		if (!vm->name)
 			return MKVM_EXIT_VMM_ERROR;
 		rc = setup_guest(vm, &kvm, &imgs[i]);
@@ -293,7 +295,14 @@ int main(int argc, char **argv)
 			console_set_shared(&vm->con);
 		image_free(&imgs[i]);
 	}
-	if (input_start(on_quit_key) < 0) {
+	if (!opts.no_seccomp) {
+		if (seccomp_install() < 0)
+			return MKVM_EXIT_VMM_ERROR;
+		/* Test hook: proves the filter is active (tests/e2e/hostile.bats). */
+		if (getenv("MKVM_TEST_FORBIDDEN_SYSCALL"))
+			(void)!getppid();
+	}
+		if (input_start(on_quit_key) < 0) {
 		fprintf(stderr, "mini-kvm: cannot start the input thread\n");
 		return MKVM_EXIT_VMM_ERROR;
 	}
