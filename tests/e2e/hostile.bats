@@ -17,7 +17,7 @@ load helpers
 }
 
 @test "seccomp: every demo runs under the filter, with stats, input and several guests" {
-	run_split "$MKVM" --stats "$G/hello.bin" "$G/counter.bin" "$G/hctest.bin" <<< "abc"
+	run_split "$MKVM" --stats "$G/hctest.bin" "$G/hello.bin" "$G/counter.bin" <<< "abc"
 	[ "$status" -eq 42 ]
 	[[ "$output" == *"[hctest] hctest: eof after 4 bytes"* ]]
 	[[ "$stderr" == *"stats hctest"* ]]
