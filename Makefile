@@ -110,12 +110,12 @@ $(B)/unit/%: tests/unit/%.c $(SAN_OBJS)
 unit: $(UNIT_BINS)
 	@tools/run-tests --unit-only $(UNIT_BINS)
 
-e2e: all
+e2e: all bench-build
 	@tools/run-e2e
 
 test:
 	@tools/setup-deps test
-	@$(MAKE) --no-print-directory all $(UNIT_BINS)
+	@$(MAKE) --no-print-directory all bench-build $(UNIT_BINS)
 	@tools/run-tests $(UNIT_BINS)
 
 format:
@@ -128,3 +128,4 @@ clean:
 
 # Benchmarks (issue: benchmarks anyone can rerun): bench/bench.mk
 -include bench/bench.mk
+-include tests/fuzz/fuzz.mk

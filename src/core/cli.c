@@ -164,8 +164,8 @@ enum cli_result cli_parse(int argc, char **argv, struct options *o, FILE *out, F
 			char *end;
 			unsigned long v = strtoul(optarg, &end, 10);
 			if (!isdigit((unsigned char)*optarg) || *end || v < 1 || v > CLI_MAX_CPUS) {
-				fprintf(err, "mini-kvm: --cpus '%s': give a number from 1 to %d\n", optarg,
-					CLI_MAX_CPUS);
+				fprintf(err, "mini-kvm: --cpus '%s': give a number from 1 to %d\n",
+					optarg, CLI_MAX_CPUS);
 				return CLI_ERROR;
 			}
 			o->cpus = (unsigned)v;

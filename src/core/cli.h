@@ -14,8 +14,8 @@ struct options {
 	bool stats;
 	bool color; /* prefixes in colour (terminal, no --no-color/NO_COLOR) */
 	bool quiet;
-	bool no_seccomp; /* --no-seccomp: no system-call filter (debugging) */
-	bool keyboard; /* --keyboard: stdin goes to the i8042 keyboard */
+	bool no_seccomp;	/* --no-seccomp: no system-call filter (debugging) */
+	bool keyboard;		/* --keyboard: stdin goes to the i8042 keyboard */
 	const char *append;	/* --append: kernel command line */
 	const char *initrd[16]; /* --initrd "FILE [ARGS]": multiboot modules */
 	int ninitrd;

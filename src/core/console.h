@@ -23,7 +23,7 @@ struct console {
 	size_t prefix_len;
 	bool prefixed;		      /* several guests: prefix each line */
 	const volatile int *stopping; /* drop output once the guest is stopped */
-	bool shared;                  /* several vCPUs write: take .lock */
+	bool shared;		      /* several vCPUs write: take .lock */
 	pthread_mutex_t lock;
 	size_t len;
 	char buf[CONSOLE_LINE_MAX];

@@ -118,7 +118,8 @@ static int setup_guest(struct vm *vm, struct kvm *kvm, const struct image *img)
 	vm->profile = boot_is_kernel(img, opts.mode) ? PROFILE_PC : PROFILE_BARE;
 	vm->ncpus = opts.cpus;
 	if (vm->ncpus > 1 && vm->profile != PROFILE_PC) {
-		fprintf(stderr, "mini-kvm: %s: --cpus %u needs a kernel (ELF or multiboot): a flat real-mode guest has no LAPIC to start the others\n",
+		fprintf(stderr,
+			"mini-kvm: %s: --cpus %u needs a kernel (ELF or multiboot): a flat real-mode guest has no LAPIC to start the others\n",
 			vm->path, vm->ncpus);
 		return -2;
 	}
@@ -302,7 +303,7 @@ int main(int argc, char **argv)
 		if (getenv("MKVM_TEST_FORBIDDEN_SYSCALL"))
 			(void)!getppid();
 	}
-		if (input_start(on_quit_key) < 0) {
+	if (input_start(on_quit_key) < 0) {
 		fprintf(stderr, "mini-kvm: cannot start the input thread\n");
 		return MKVM_EXIT_VMM_ERROR;
 	}

@@ -25,7 +25,8 @@ static int vcpu_create(struct vm *vm, struct vcpu *c, unsigned id, struct kvm *k
 	c->id = id;
 	c->fd = ioctl(vm->fd, KVM_CREATE_VCPU, id);
 	if (c->fd < 0) {
-		fprintf(stderr, "mini-kvm: %s: KVM_CREATE_VCPU %u: %s\n", vm->name, id, strerror(errno));
+		fprintf(stderr, "mini-kvm: %s: KVM_CREATE_VCPU %u: %s\n", vm->name, id,
+			strerror(errno));
 		return -1;
 	}
 	err = x86_setup_cpuid(kvm->fd, c->fd, id, vm->ncpus);

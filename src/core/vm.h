@@ -29,9 +29,9 @@ struct vcpu {
 	size_t run_size;
 	pthread_t thread;
 	void (*on_exit)(struct vm *vm); /* runs on the last vCPU thread to end */
-	bool started;                   /* the thread exists */
-	volatile int done;              /* the thread has finished */
-	struct vm_stats stats;          /* this vCPU's counters (no sharing) */
+	bool started;			/* the thread exists */
+	volatile int done;		/* the thread has finished */
+	struct vm_stats stats;		/* this vCPU's counters (no sharing) */
 };
 
 /* Which machine a guest gets (docs/machine.md). */
@@ -41,10 +41,11 @@ enum machine_profile {
 };
 
 struct vm {
-	const char *name; /* short name for messages and prefixes */
-	const char *path; /* image file */
-	int index;	  /* position on the command line */
-	bool reads_stdin; /* only the first guest gets stdin */
+	const char *name;	/* short name for messages and prefixes */
+	const char *path;	/* image file */
+	int index;		/* position on the command line */
+	bool reads_stdin;	/* only the first guest gets stdin */
+	bool stdin_to_keyboard; /* --keyboard: stdin feeds the i8042, not the UART */
 	enum machine_profile profile;
 	int fd;
 	struct guest_mem mem;

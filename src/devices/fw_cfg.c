@@ -11,10 +11,10 @@
 #include "pc_devices.h"
 
 #define FW_CFG_SIGNATURE 0x00
-#define FW_CFG_ID 0x01
-#define FW_CFG_RAM_SIZE 0x03
-#define FW_CFG_NB_CPUS 0x05
-#define FW_CFG_MAX_CPUS 0x0f
+#define FW_CFG_ID	 0x01
+#define FW_CFG_RAM_SIZE	 0x03
+#define FW_CFG_NB_CPUS	 0x05
+#define FW_CFG_MAX_CPUS	 0x0f
 
 struct fw_cfg {
 	uint16_t key;

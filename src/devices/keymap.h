@@ -35,10 +35,10 @@
 #define KEYMAP_SEQ_MAX 8 /* bytes kept of a sequence's parameters */
 
 struct keymap {
-	uint8_t state;		    /* KM_* in keymap.c */
-	uint8_t len;		    /* parameter bytes kept in seq */
-	char seq[KEYMAP_SEQ_MAX];   /* digits and ';' after ESC [ */
-	bool overflow;		    /* too many parameter bytes: drop the sequence */
+	uint8_t state;		  /* KM_* in keymap.c */
+	uint8_t len;		  /* parameter bytes kept in seq */
+	char seq[KEYMAP_SEQ_MAX]; /* digits and ';' after ESC [ */
+	bool overflow;		  /* too many parameter bytes: drop the sequence */
 };
 
 void keymap_init(struct keymap *k);

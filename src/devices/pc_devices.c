@@ -8,9 +8,9 @@ static const struct {
 	const char *name;
 	int (*reg)(struct vm *vm);
 } pc_devices[] = {
-	{ "debug-exit", debug_exit_register },
-	{ "POST port", post_port_register },
-	{ "fw_cfg", fw_cfg_register },
+	{"debug-exit", debug_exit_register}, {"POST port", post_port_register},
+	{"fw_cfg", fw_cfg_register},	     {"COM1 UART", uart_register},
+	{"i8042 keyboard", i8042_register}, /* after the UART: --keyboard listener wins */
 };
 
 int pc_devices_register(struct vm *vm)

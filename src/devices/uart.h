@@ -30,6 +30,9 @@ struct uart_ops {
  * (src/core/input.h).  NULL if out of memory. */
 struct uart *uart_create(const struct uart_ops *ops, void *opaque, bool host_input);
 
+/* Frees a UART no longer on any bus (unit tests; VMs keep theirs). */
+void uart_destroy(struct uart *u);
+
 /* The bus handler: any access of 1..8 bytes at offset 0..7 of the range. */
 enum io_result uart_io(void *uart, struct io_access *a);
 
