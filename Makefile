@@ -13,9 +13,9 @@ LIB_OBJS := $(filter-out $(B)/src/core/main.o,$(VMM_OBJS))
 
 REAL_GUESTS := $(patsubst guests/real/%.S,$(B)/guests/%.bin,$(wildcard guests/real/*.S))
 TEST_GUESTS := $(patsubst guests/test/%.S,$(B)/guests/test/%.bin,$(wildcard guests/test/*.S))
-C_KERNELS   := timer smp pcdev serial kbd
+C_KERNELS   := timer smp pcdev serial kbd hostile
 PC_GUESTS   := $(C_KERNELS:%=$(B)/guests/pc/%.elf) $(B)/guests/pc/pm32.elf $(B)/guests/pc/hh32.elf $(B)/guests/pc/lm64.elf \
-	       $(B)/guests/pc/mb.elf $(B)/guests/pc/mb-aout.bin
+	       $(B)/guests/pc/mb.elf $(B)/guests/pc/mb-aout.bin $(B)/guests/pc/triple64.elf
 GUESTS      := $(REAL_GUESTS) $(TEST_GUESTS) $(PC_GUESTS)
 
 .PHONY: all guests run test unit e2e clean format
@@ -48,7 +48,7 @@ $(B)/guests/%.bin: $(B)/guests/%.o $(B)/guests/linker.ld
 # PC-profile test kernels: ELF32 identity (pm32), ELF32 higher half (hh32), ELF64 (lm64).
 $(B)/guests/pc/%.o: guests/pc/%.S guests/pc/pc.inc guests/pc/lib32.inc include/mkvm/abi.h
 	@mkdir -p $(dir $@)
-	$(CC) -nostdinc -Iinclude -Iguests/pc -Wa,--fatal-warnings $(if $(filter lm64,$*),-m64,-m32) -c -o $@ $<
+	$(CC) -nostdinc -Iinclude -Iguests/pc -Wa,--fatal-warnings $(if $(filter lm64 triple64,$*),-m64,-m32) -c -o $@ $<
 $(B)/guests/pc/low.ld: guests/pc/kernel.ld.in include/mkvm/abi.h
 	@mkdir -p $(dir $@)
 	$(CC) -E -P -x c -Iinclude -DKERNEL_VBASE=0 -o $@ $<
@@ -66,6 +66,8 @@ $(B)/guests/pc/mb-aout.o: guests/pc/mb.S guests/pc/pc.inc guests/pc/lib32.inc in
 $(B)/guests/pc/mb-aout.bin: $(B)/guests/pc/mb-aout.o $(B)/guests/pc/low.ld
 	ld -m elf_i386 -nostdlib -T $(B)/guests/pc/low.ld -o $(@:.bin=.elf) $<
 	objcopy -O binary $(@:.bin=.elf) $@
+$(B)/guests/pc/triple64.elf: $(B)/guests/pc/triple64.o $(B)/guests/pc/low.ld
+	ld -m elf_x86_64 -nostdlib -T $(B)/guests/pc/low.ld -o $@ $<
 $(B)/guests/pc/lm64.elf: $(B)/guests/pc/lm64.o $(B)/guests/pc/low.ld
 	ld -m elf_x86_64 -nostdlib -T $(B)/guests/pc/low.ld -o $@ $<
 
@@ -115,7 +117,7 @@ e2e: all bench-build
 
 test:
 	@tools/setup-deps test
-	@$(MAKE) --no-print-directory all bench-build $(UNIT_BINS)
+	@$(MAKE) --no-print-directory all bench-build fuzz-build $(UNIT_BINS)
 	@tools/run-tests $(UNIT_BINS)
 
 format:

@@ -7,11 +7,15 @@ BB  := $(B)/bench
 BBG := $(BB)/guests
 BENCH_COUNTS := 0 10000 100000
 BENCH_FIB    := 20 24
+# PC-profile guests (the UART and the PIT exist for kernels only): 32-bit C
+# multiboot kernels on guests/pc/rt, built like the Makefile's C_KERNELS.
+BENCH_KERNELS := con_uart timer_jitter
 
 BENCH_GUESTS := $(foreach n,$(BENCH_COUNTS),$(BBG)/putc-$(n).bin $(BBG)/nop-$(n).bin) \
 	$(BBG)/hello.bin $(BBG)/con_putc.bin $(BBG)/con_putc-64k.bin $(BBG)/con_write.bin \
 	$(foreach n,$(BENCH_FIB),$(BBG)/fib-$(n).bin) \
-	$(BBG)/qemu/hello.rom $(foreach n,$(BENCH_COUNTS),$(BBG)/qemu/nop-$(n).rom)
+	$(BBG)/qemu/hello.rom $(foreach n,$(BENCH_COUNTS),$(BBG)/qemu/nop-$(n).rom) \
+	$(BENCH_KERNELS:%=$(BBG)/%.elf)
 BENCH_TOOLS  := $(BB)/floor $(BB)/measure $(BB)/fib_native
 
 .PHONY: bench bench-quick bench-build bench-clean
@@ -73,3 +77,10 @@ $(BBG)/qemu/%.rom: $(BBG)/qemu/%.bin guests/bench/qemu-rom.S
 	$(CC) -m32 -nostdinc -DPAYLOAD='"$<"' -c -o $(@:.rom=.rom.o) guests/bench/qemu-rom.S
 	ld -m elf_i386 -nostdlib -Ttext=0 -e _start -o $(@:.rom=.rom.elf) $(@:.rom=.rom.o)
 	objcopy -O binary $(@:.rom=.rom.elf) $@
+
+# C kernels: $(KCFLAGS), $(RT_OBJS) and low.ld from the Makefile (C_KERNELS).
+$(BBG)/%.ko: guests/bench/%.c guests/pc/rt/rt.h include/mkvm/abi.h
+	@mkdir -p $(dir $@)
+	$(CC) $(KCFLAGS) -c -o $@ $<
+$(BENCH_KERNELS:%=$(BBG)/%.elf): $(BBG)/%.elf: $(BBG)/%.ko $(RT_OBJS) $(B)/guests/pc/low.ld
+	ld -m elf_i386 -nostdlib -T $(B)/guests/pc/low.ld -o $@ $(RT_OBJS) $<

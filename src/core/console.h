@@ -22,7 +22,7 @@ struct console {
 	char prefix[CONSOLE_PREFIX_MAX]; /* "" for a single guest */
 	size_t prefix_len;
 	bool prefixed;		      /* several guests: prefix each line */
-	const volatile int *stopping; /* drop output once the guest is stopped */
+	const volatile int *stopping; /* forced stop: give up blocked writes */
 	bool shared;		      /* several vCPUs write: take .lock */
 	pthread_mutex_t lock;
 	size_t len;

@@ -291,7 +291,7 @@ int main(int argc, char **argv)
 		rc = setup_guest(vm, &kvm, &imgs[i]);
 		if (rc < 0)
 			return rc == -2 ? MKVM_EXIT_USAGE : MKVM_EXIT_VMM_ERROR;
-		console_init(&vm->con, i, vm->name, n > 1, &vm->stopping);
+		console_init(&vm->con, i, vm->name, n > 1, &vm->forced);
 		if (vm->ncpus > 1)
 			console_set_shared(&vm->con);
 		image_free(&imgs[i]);

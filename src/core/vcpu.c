@@ -149,9 +149,9 @@ static void *vcpu_thread(void *arg)
 	 * one to leave reports. */
 	if (!vm->ended)
 		vm_end(vm, MKVM_EXIT_VMM_ERROR, "vCPU %u stopped without a reason", c->id);
-	c->done = 1;
 	if (__atomic_sub_fetch(&vm->cpus_running, 1, __ATOMIC_ACQ_REL) == 0)
-		c->on_exit(vm);
+		c->on_exit(vm); /* may block on a slow stdout: still kickable */
+	c->done = 1;
 	return NULL;
 }
 

@@ -151,6 +151,7 @@ bool vm_crash(struct vcpu *c, const char *fmt, ...)
 
 void vm_stop(struct vm *vm, int status, const char *why)
 {
+	vm->forced = 1;
 	vm_end(vm, status, "%s", why);
 	input_wake_all();
 	vm_kick_all(vm);

@@ -59,6 +59,8 @@ struct vm {
 	/* How the guest ended; written once, by whoever ends it first. */
 	int ended;	       /* atomic flag: the end is decided */
 	volatile int stopping; /* tells the vCPU and input to stop */
+	volatile int forced;   /* stopped from outside (timeout, signal, quit):
+				* pending output may be dropped */
 	int status;	       /* exit status for this guest */
 	char reason[256];      /* "" = the guest ended by itself */
 	char dump[1024];       /* register dump for crashes, or "" */

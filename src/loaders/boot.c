@@ -9,6 +9,7 @@
 
 const struct mem_range pc_reserved[] = {
 	{0, PC_PGTABLE_END, "VMM area (IVT, GDT/TSS, boot info, command line, page tables)"},
+	{PC_PGTABLE_END, PC_LEGACY_HOLE, "initial stack area"},
 	{PC_LEGACY_HOLE, PC_KERNEL_MIN, "legacy PC hole (EBDA, VGA, ROM)"},
 };
 const size_t pc_nreserved = sizeof(pc_reserved) / sizeof(pc_reserved[0]);
@@ -25,6 +26,16 @@ static int boot_flat(const struct image *img, struct guest_mem *mem, int mode, s
 		return -1;
 	*b = (struct cpu_boot){.mode = MODE_REAL, .entry = REAL_LOAD_ADDR, .stack = REAL_STACK_TOP};
 	return 0;
+}
+
+/* Where the VMM's page tables put virtual address @va in @mode. */
+static uint64_t entry_phys(int mode, uint64_t va)
+{
+	if (mode == MODE_PAGING && va >= PC_HIGHER_HALF)
+		return va - PC_HIGHER_HALF;
+	if (mode == MODE_LONG && va >= PC_HIGHER_HALF64)
+		return va - PC_HIGHER_HALF64;
+	return va;
 }
 
 static int boot_elf(const struct image *img, struct guest_mem *mem, int mode, struct cpu_boot *b,
@@ -49,6 +60,17 @@ static int boot_elf(const struct image *img, struct guest_mem *mem, int mode, st
 			err, errlen,
 			"%s: entry point 0x%llx is not mapped (the VMM maps 0..4 GiB and the top 2 GiB)",
 			img->path, (unsigned long long)e.entry);
+		return -1;
+	}
+	if (mode != MODE_PROTECTED && entry_phys(mode, e.entry) != e.entry_pa) {
+		snprintf(
+			err, errlen,
+			"%s: entry 0x%llx runs at physical 0x%llx in %s mode, but that code is loaded at 0x%llx; link with physical = virtual%s",
+			img->path, (unsigned long long)e.entry,
+			(unsigned long long)entry_phys(mode, e.entry), cpu_mode_name(mode),
+			(unsigned long long)e.entry_pa,
+			mode == MODE_LONG ? " (or virtual = 0xffffffff80000000 + physical)"
+					  : " (or virtual = 0xc0000000 + physical)");
 		return -1;
 	}
 	*b = (struct cpu_boot){

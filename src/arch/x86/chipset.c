@@ -13,11 +13,12 @@
 int x86_create_chipset(int vm_fd, const char *name)
 {
 	/* The speaker port 0x61 is answered by KVM too (dummy speaker). */
-	struct kvm_pit_config pit = { .flags = KVM_PIT_SPEAKER_DUMMY };
+	struct kvm_pit_config pit = {.flags = KVM_PIT_SPEAKER_DUMMY};
 
 	if (ioctl(vm_fd, KVM_CHECK_EXTENSION, KVM_CAP_IRQCHIP) <= 0 ||
 	    ioctl(vm_fd, KVM_CHECK_EXTENSION, KVM_CAP_PIT2) <= 0) {
-		fprintf(stderr, "mini-kvm: %s: this KVM has no in-kernel irqchip or PIT (KVM_CAP_IRQCHIP, KVM_CAP_PIT2)\n",
+		fprintf(stderr,
+			"mini-kvm: %s: this KVM has no in-kernel irqchip or PIT (KVM_CAP_IRQCHIP, KVM_CAP_PIT2)\n",
 			name);
 		return -1;
 	}
@@ -39,7 +40,7 @@ int x86_create_chipset(int vm_fd, const char *name)
 
 int x86_irq_line(int vm_fd, unsigned irq, int level)
 {
-	struct kvm_irq_level l = { .irq = irq, .level = (uint32_t)level };
+	struct kvm_irq_level l = {.irq = irq, .level = (uint32_t)level};
 
 	return ioctl(vm_fd, KVM_IRQ_LINE, &l) < 0 ? -errno : 0;
 }
