@@ -40,15 +40,6 @@ load helpers
 	[ "$status" -eq 124 ]
 }
 
-# wait_running PID: until mini-kvm runs its vCPU thread (beside main; the
-# input thread may already have ended at EOF).
-wait_running() {
-	for _ in $(seq 100); do
-		[ "$(ls "/proc/$1/task" 2>/dev/null | wc -l)" -ge 2 ] && return 0
-		sleep 0.1
-	done
-	return 1
-}
 
 @test "SIGTERM and SIGINT stop a running guest with 128+signal" {
 	"$MKVM" "$T/spin_out.bin" 2> "$BATS_TEST_TMPDIR/err" & pid=$!

@@ -40,3 +40,13 @@ expect_fibonacci() {
 		t=$((a + b)); a=$b; b=$t
 	done
 }
+
+# wait_running PID: until mini-kvm runs its vCPU thread (beside main; the
+# input thread may already have ended at EOF).
+wait_running() {
+	for _ in $(seq 100); do
+		[ "$(ls "/proc/$1/task" 2>/dev/null | wc -l)" -ge 2 ] && return 0
+		sleep 0.1
+	done
+	return 1
+}

@@ -87,3 +87,16 @@ ends_cleanly() {
 	run bash -c "yes | '$MKVM' --timeout 1 '$T/loop.bin'"
 	[ "$status" -eq 124 ]
 }
+
+@test "nothing lost: a partial line reaches stdout at --timeout and at SIGTERM" {
+	run_split "$MKVM" --timeout 0.5 "$T/partial.bin"
+	[ "$status" -eq 124 ]
+	[ "$output" = "partial line, no newline" ]
+	"$MKVM" "$T/partial.bin" > "$BATS_TEST_TMPDIR/out" 2>/dev/null & pid=$!
+	wait_running $pid
+	sleep 0.3
+	kill -TERM $pid
+	wait $pid || st=$?
+	[ "$st" -eq 143 ]
+	[ "$(cat "$BATS_TEST_TMPDIR/out")" = "partial line, no newline" ]
+}
