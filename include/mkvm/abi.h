@@ -87,10 +87,17 @@
 #define DEBUG_EXIT_PORT 0xf4 /* QEMU isa-debug-exit: status (v << 1) | 1 */
 #define FW_CFG_PORT 0x510    /* QEMU fw_cfg: selector 0x510, data 0x511 */
 
+/* The virtio-mmio block device (--disk), legacy (version 1) register
+ * layout as in "OS in 1,000 lines"; Linux finds it through the command
+ * line: virtio_mmio.device=0x200@0xfeb00000:5 */
+#define VIRTIO_BLK_MMIO_ADDR 0xfeb00000
+#define VIRTIO_BLK_MMIO_SIZE 0x200
+
 /* ISA interrupt lines of the PC profile's devices. */
 #define IRQ_PIT 0
 #define IRQ_KEYBOARD 1
 #define IRQ_COM1 4
+#define IRQ_VIRTIO_BLK 5
 
 /* GDT selectors set up by the VMM (protected, paging and long mode). */
 #define SEL_KERNEL_CS	0x08 /* 32-bit ring-0 code, flat */
