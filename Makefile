@@ -13,12 +13,12 @@ LIB_OBJS := $(filter-out $(B)/src/core/main.o,$(VMM_OBJS))
 
 REAL_GUESTS := $(patsubst guests/real/%.S,$(B)/guests/%.bin,$(wildcard guests/real/*.S))
 TEST_GUESTS := $(patsubst guests/test/%.S,$(B)/guests/test/%.bin,$(wildcard guests/test/*.S))
-C_KERNELS   := timer smp pcdev serial kbd hostile
+C_KERNELS   := timer smp pcdev serial kbd hostile blk
 PC_GUESTS   := $(C_KERNELS:%=$(B)/guests/pc/%.elf) $(B)/guests/pc/pm32.elf $(B)/guests/pc/hh32.elf $(B)/guests/pc/lm64.elf \
 	       $(B)/guests/pc/mb.elf $(B)/guests/pc/mb-aout.bin $(B)/guests/pc/triple64.elf
 GUESTS      := $(REAL_GUESTS) $(TEST_GUESTS) $(PC_GUESTS)
 
-.PHONY: all guests run test unit e2e clean format
+.PHONY: all guests run test unit e2e clean format linux run-linux
 all: $(B)/mini-kvm guests
 guests: $(GUESTS)
 
@@ -95,6 +95,17 @@ run:
 	$(B)/mini-kvm $(B)/guests/hello.bin $(B)/guests/counter.bin \
 		$(B)/guests/fibonacci.bin $(B)/guests/multiplication.bin
 
+# Linux guest (docs/linux.md): Debian's stock kernel, a busybox initramfs and
+# an ext2 disk, from Debian packages only (guests/linux/build-guest).
+LINUX := $(B)/linux
+linux: $(B)/mini-kvm
+	@tools/setup-deps linux
+	@guests/linux/build-guest $(LINUX)
+run-linux: linux
+	cp $(LINUX)/disk.img $(LINUX)/disk-run.img
+	$(B)/mini-kvm --mem 256M --cpus 2 --kernel $(LINUX)/bzImage --initrd $(LINUX)/initramfs.cpio \
+		--append "console=ttyS0 quiet" --disk $(LINUX)/disk-run.img
+
 # ---- tests ------------------------------------------------------------------
 SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
@@ -112,12 +123,12 @@ $(B)/unit/%: tests/unit/%.c $(SAN_OBJS)
 unit: $(UNIT_BINS)
 	@tools/run-tests --unit-only $(UNIT_BINS)
 
-e2e: all bench-build
+e2e: all bench-build linux
 	@tools/run-e2e
 
 test:
 	@tools/setup-deps test
-	@$(MAKE) --no-print-directory all bench-build fuzz-build $(UNIT_BINS)
+	@$(MAKE) --no-print-directory all bench-build fuzz-build linux $(UNIT_BINS)
 	@tools/run-tests $(UNIT_BINS)
 
 format:
@@ -131,3 +142,4 @@ clean:
 # Benchmarks (issue: benchmarks anyone can rerun): bench/bench.mk
 -include bench/bench.mk
 -include tests/fuzz/fuzz.mk
+-include guests/os1k/os1k.mk

@@ -79,6 +79,25 @@
 #define PC_LEGACY_HOLE	 0x9f000
 #define PC_KERNEL_MIN	 0x100000
 
+/* Linux boot protocol (docs/linux.md): the zero page (struct boot_params)
+ * takes the multiboot info page, the command line is at PC_CMDLINE_ADDR,
+ * the protected-mode kernel at PC_KERNEL_MIN; the ACPI tables lie in the
+ * legacy hole (e820 reserved), the RSDP first (found by the BIOS-area scan
+ * of 0xe0000-0xfffff and through boot_params.acpi_rsdp_addr). */
+#define LINUX_ZERO_PAGE_ADDR PC_BOOTINFO_ADDR
+#define ACPI_TABLES_ADDR     0xe0000
+#define ACPI_TABLES_END	     0xe2000
+
+/* ACPI fixed hardware (PIIX4-like ports): PM1a event block (status,
+ * enable), PM1a control block (SLP_EN with the _S5 SLP_TYP powers the
+ * machine off: the run ends with status 0), the 24-bit PM timer. */
+#define ACPI_PM1A_EVT_PORT 0x600
+#define ACPI_PM1A_CNT_PORT 0x604
+#define ACPI_PM_TMR_PORT   0x608
+#define ACPI_PM_PORTS	   12 /* 0x600..0x60b */
+#define ACPI_SCI_IRQ	   9
+#define ACPI_S5_SLP_TYP	   0 /* the DSDT's \_S5 package */
+
 /* Above RAM: KVM's own real-mode TSS (3 pages, needed on Intel). */
 #define PC_KVM_TSS_ADDR 0xfffbd000
 

@@ -19,16 +19,20 @@
 
 static const char usage[] =
 	"Usage: mini-kvm [OPTIONS] IMAGE [IMAGE...]\n"
-	"Runs each IMAGE (flat real-mode binary, or ELF32/ELF64 kernel) in its own\n"
-	"KVM virtual machine, all at once.\n"
+	"Runs each IMAGE (flat real-mode binary, ELF32/ELF64 or multiboot kernel,\n"
+	"Linux bzImage) in its own KVM virtual machine, all at once.\n"
 	"\n"
 	"  -m, --mem SIZE       guest memory per VM, e.g. 256K, 64M, 1G (default 16M)\n"
 	"      --mode MODE      CPU mode at entry: real, protected, paging or long\n"
 	"                       (default: from the image: flat binary real, ELF32\n"
 	"                       protected or paging for a higher-half entry, ELF64 long)\n"
 	"      --cpus N         vCPUs per guest (kernels; the others wait for INIT/SIPI)\n"
-	"      --append CMDLINE kernel command line (multiboot kernels)\n"
-	"      --initrd \"FILE [ARGS]\"  a multiboot module with its string; repeatable\n"
+	"      --kernel FILE    the image (as QEMU's -kernel); e.g. a Linux bzImage\n"
+	"      --append CMDLINE kernel command line (multiboot and Linux kernels)\n"
+	"      --initrd \"FILE [ARGS]\"  a multiboot module with its string; repeatable;\n"
+	"                       for a Linux bzImage: the initrd (one FILE)\n"
+	"      --disk FILE[,ro] raw disk image as a virtio-mmio block device (kernels;\n"
+	"                       first guest only; ,ro: read-only)\n"
 	"      --keyboard       stdin goes to the i8042 keyboard (scancodes on IRQ1)\n"
 	"                       of the first guest instead of its serial port\n"
 	"  -t, --timeout SECS   stop guests still running after SECS seconds (status 124)\n"
@@ -107,6 +111,8 @@ enum cli_result cli_parse(int argc, char **argv, struct options *o, FILE *out, F
 		OPT_KEYBOARD,
 		OPT_CPUS,
 		OPT_NO_SECCOMP,
+		OPT_DISK,
+		OPT_KERNEL,
 	};
 	static const struct option longopts[] = {
 		{"mem", required_argument, NULL, 'm'},
@@ -119,6 +125,8 @@ enum cli_result cli_parse(int argc, char **argv, struct options *o, FILE *out, F
 		{"keyboard", no_argument, NULL, OPT_KEYBOARD},
 		{"cpus", required_argument, NULL, OPT_CPUS},
 		{"no-seccomp", no_argument, NULL, OPT_NO_SECCOMP},
+		{"disk", required_argument, NULL, OPT_DISK},
+		{"kernel", required_argument, NULL, OPT_KERNEL},
 		{"quiet", no_argument, NULL, 'q'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
@@ -173,7 +181,32 @@ enum cli_result cli_parse(int argc, char **argv, struct options *o, FILE *out, F
 		}
 		case OPT_NO_SECCOMP: o->no_seccomp = true; break;
 		case OPT_APPEND: o->append = optarg; break;
+		case OPT_KERNEL: o->kernel[0] = optarg; break;
 		case OPT_KEYBOARD: o->keyboard = true; break;
+		case OPT_DISK: {
+			size_t len = strlen(optarg);
+			if (o->disk) {
+				fprintf(err, "mini-kvm: --disk '%s': only one disk is supported\n",
+					optarg);
+				return CLI_ERROR;
+			}
+			o->disk = optarg;
+			if (len > 3 && strcmp(optarg + len - 3, ",ro") == 0) {
+				if (len - 3 >= sizeof(o->disk_buf)) {
+					fprintf(err, "mini-kvm: --disk: file name too long\n");
+					return CLI_ERROR;
+				}
+				memcpy(o->disk_buf, optarg, len - 3);
+				o->disk_buf[len - 3] = '\0';
+				o->disk = o->disk_buf;
+				o->disk_ro = true;
+			}
+			if (!*o->disk) {
+				fprintf(err, "mini-kvm: --disk needs a file name\n");
+				return CLI_ERROR;
+			}
+			break;
+		}
 		case OPT_INITRD:
 			if (o->ninitrd == (int)(sizeof(o->initrd) / sizeof(o->initrd[0]))) {
 				fprintf(err, "mini-kvm: --initrd '%s': at most %zu modules\n",
@@ -211,6 +244,16 @@ enum cli_result cli_parse(int argc, char **argv, struct options *o, FILE *out, F
 	}
 	o->nimages = argc - optind;
 	o->images = argv + optind;
+	if (o->kernel[0]) {
+		if (o->nimages) {
+			fprintf(err,
+				"mini-kvm: --kernel '%s' and image '%s': give the kernel once, with --kernel or as an argument\n",
+				o->kernel[0], o->images[0]);
+			return CLI_ERROR;
+		}
+		o->nimages = 1;
+		o->images = o->kernel;
+	}
 	if (o->nimages == 0) {
 		fprintf(err,
 			"mini-kvm: no guest image given; usage: mini-kvm [OPTIONS] IMAGE...\n");

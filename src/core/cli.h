@@ -20,8 +20,12 @@ struct options {
 	const char *initrd[16]; /* --initrd "FILE [ARGS]": multiboot modules */
 	int ninitrd;
 	unsigned cpus; /* --cpus: vCPUs per guest */
+	const char *disk;    /* --disk FILE[,ro]: the FILE part, or NULL */
+	char disk_buf[4096]; /* ...copied here when ",ro" is cut off */
+	bool disk_ro;
+	char *kernel[1]; /* --kernel FILE: the image, as QEMU names it */
 	int nimages;
-	char **images; /* points into argv */
+	char **images; /* points into argv (or to kernel) */
 };
 
 #define CLI_MAX_CPUS 64 /* = VM_MAX_CPUS */

@@ -19,6 +19,7 @@
 #include "console.h"
 #include "devices/hypercall.h"
 #include "devices/pc_devices.h"
+#include "devices/virtio_blk.h"
 #include "input.h"
 #include "kvm.h"
 #include "seccomp.h"
@@ -105,7 +106,8 @@ static int read_modules(void)
 		}
 		mods[i] = (struct mb_module){&files[i], opts.initrd[i]};
 	}
-	boot_args = (struct boot_args){opts.mode, opts.append, mods, (size_t)opts.ninitrd};
+	boot_args = (struct boot_args){
+		.mode = opts.mode, .cmdline = opts.append, .mods = mods, .nmods = (size_t)opts.ninitrd};
 	return 0;
 }
 
@@ -133,6 +135,8 @@ static int setup_guest(struct vm *vm, struct kvm *kvm, const struct image *img)
 	}
 	if (vm->profile == PROFILE_PC && pc_devices_register(vm) < 0)
 		return -1;
+	boot_args.ncpus = vm->ncpus;
+	boot_args.virtio_blk = bus_find(&vm->mmio, VIRTIO_BLK_MMIO_ADDR) != NULL;
 	if (boot_load(img, &vm->mem, &boot_args, &boot, err, sizeof(err)) < 0) {
 		fprintf(stderr, "mini-kvm: %s\n", err);
 		return -2;
@@ -260,6 +264,19 @@ int main(int argc, char **argv)
 	}
 	if (read_modules() < 0)
 		return MKVM_EXIT_USAGE;
+	/* --disk: opened here, before the seccomp filter (no open() after it). */
+	if (opts.disk) {
+		if (!boot_is_kernel(&imgs[0], opts.mode)) {
+			fprintf(stderr,
+				"mini-kvm: --disk needs a kernel (ELF or multiboot) as the first guest: %s is a flat real-mode guest without the PC devices\n",
+				opts.images[0]);
+			return MKVM_EXIT_USAGE;
+		}
+		if (virtio_blk_open_disk(opts.disk, opts.disk_ro, err, sizeof(err)) < 0) {
+			fprintf(stderr, "mini-kvm: %s\n", err);
+			return MKVM_EXIT_USAGE;
+		}
+	}
 	if (kvm_open(&kvm) < 0)
 		return MKVM_EXIT_VMM_ERROR;
 

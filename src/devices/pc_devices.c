@@ -11,6 +11,8 @@ static const struct {
 	{"debug-exit", debug_exit_register}, {"POST port", post_port_register},
 	{"fw_cfg", fw_cfg_register},	     {"COM1 UART", uart_register},
 	{"i8042 keyboard", i8042_register}, /* after the UART: --keyboard listener wins */
+	{"ACPI PM", acpi_pm_register},	     /* poweroff for Linux (docs/linux.md) */
+	{"virtio-blk", virtio_blk_register}, /* --disk, first guest only */
 };
 
 int pc_devices_register(struct vm *vm)

@@ -3,7 +3,9 @@
 
 #include <stdbool.h>
 #include <stdio.h>
+#include <string.h>
 
+#include "arch/x86/acpi.h"
 #include "elf.h"
 #include "mkvm/abi.h"
 
@@ -84,7 +86,45 @@ static int boot_elf(const struct image *img, struct guest_mem *mem, int mode, st
 
 bool boot_is_kernel(const struct image *img, int mode)
 {
-	return mode != MODE_REAL && (elf_is_elf(img) || mb_find_header(img) >= 0);
+	return mode != MODE_REAL &&
+	       (elf_is_elf(img) || mb_find_header(img) >= 0 || bz_is_bzimage(img));
+}
+
+/* A Linux bzImage: ACPI tables, then the boot protocol (docs/linux.md). */
+static int boot_linux(const struct image *img, struct guest_mem *mem, const struct boot_args *a,
+		      struct cpu_boot *b, char *err, size_t errlen)
+{
+	static const char virtio_blk_param[] = "virtio_mmio.device=0x200@0xfeb00000:5";
+	struct bz_args bz = {.cmdline = a->cmdline, .extra = a->virtio_blk ? virtio_blk_param : NULL};
+
+	_Static_assert(VIRTIO_BLK_MMIO_ADDR == 0xfeb00000 && VIRTIO_BLK_MMIO_SIZE == 0x200 &&
+			       IRQ_VIRTIO_BLK == 5,
+		       "virtio_blk_param must match mkvm/abi.h");
+	if (a->mode != -1) {
+		snprintf(err, errlen, "%s: a Linux kernel chooses its own mode; drop --mode",
+			 img->path);
+		return -1;
+	}
+	if (a->nmods > 1) {
+		snprintf(err, errlen, "%s: a Linux kernel takes one --initrd, not %zu", img->path,
+			 a->nmods);
+		return -1;
+	}
+	if (a->nmods == 1) {
+		if (strcmp(a->mods[0].string, a->mods[0].img->path) != 0) {
+			snprintf(err, errlen, "%s: --initrd '%s': a Linux initrd takes no arguments",
+				 img->path, a->mods[0].string);
+			return -1;
+		}
+		bz.initrd = a->mods[0].img;
+	}
+	bz.rsdp = acpi_build(mem, a->ncpus ? a->ncpus : 1, a->virtio_blk);
+	if (!bz.rsdp) {
+		snprintf(err, errlen, "%s: cannot build the ACPI tables for %u vCPUs (at most %d)",
+			 img->path, a->ncpus, ACPI_MAX_CPUS);
+		return -1;
+	}
+	return bz_load(img, mem, &bz, b, err, errlen);
 }
 
 int boot_load(const struct image *img, struct guest_mem *mem, const struct boot_args *a,
@@ -92,10 +132,13 @@ int boot_load(const struct image *img, struct guest_mem *mem, const struct boot_
 {
 	bool multiboot = mb_find_header(img) >= 0 && (a->mode == -1 || a->mode == MODE_PROTECTED);
 
+	if (bz_is_bzimage(img))
+		return boot_linux(img, mem, a, b, err, errlen);
+
 	if (multiboot)
 		return mb_load(img, mem, a->cmdline, a->mods, a->nmods, b, err, errlen);
 	if (a->cmdline || a->nmods) {
-		snprintf(err, errlen, "%s: --append and --initrd need a multiboot kernel",
+		snprintf(err, errlen, "%s: --append and --initrd need a multiboot kernel (or a Linux bzImage)",
 			 img->path);
 		return -1;
 	}

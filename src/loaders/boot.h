@@ -14,6 +14,7 @@
 #include "core/guest_mem.h"
 #include "elf.h"
 #include "image.h"
+#include "bzimage.h"
 #include "multiboot.h"
 
 /* Guest-physical ranges the VMM fills itself: no kernel may load there. */
@@ -26,9 +27,11 @@ struct boot_args {
 	const char *cmdline;	      /* --append, or NULL */
 	const struct mb_module *mods; /* --initrd files */
 	size_t nmods;
+	unsigned ncpus;	 /* vCPUs (Linux: the ACPI MADT) */
+	bool virtio_blk; /* a virtio-mmio disk is there (Linux: announced on its command line) */
 };
 
-/* True if @img boots as a kernel (ELF or multiboot): the PC profile. */
+/* True if @img boots as a kernel (ELF, multiboot or Linux bzImage): the PC profile. */
 bool boot_is_kernel(const struct image *img, int mode);
 
 /* Loads @img into @mem and fills @b.  0, or -1 with a one-line message in

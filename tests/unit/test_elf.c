@@ -174,7 +174,7 @@ static int boot(struct fx *f, int mode, const char *cmdline, size_t nmods, struc
 {
 	static const struct image mod_img = {"initrd.img", (uint8_t *)"x", 1};
 	static const struct mb_module mod = {&mod_img, "initrd.img"};
-	struct boot_args a = {mode, cmdline, nmods ? &mod : NULL, nmods};
+	struct boot_args a = {.mode = mode, .cmdline = cmdline, .mods = nmods ? &mod : NULL, .nmods = nmods};
 
 	memset(b, 0x5a, sizeof(*b));
 	return boot_load(&f->img, &f->mem, &a, b, f->err, sizeof(f->err));

@@ -183,7 +183,7 @@ static void test_boot_choice(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < ARRAY_SIZE(mode); i++) {
-		struct boot_args a = {mode[i], NULL, NULL, 0};
+		struct boot_args a = {.mode = mode[i]};
 
 		fx_open(&f, FX_PATH);
 		mb_elf(&f, 32, MB_MEMINFO);

@@ -191,6 +191,7 @@ int x86_boot_cpu(int fd, struct guest_mem *mem, const struct cpu_boot *b)
 	r.rsp = b->stack;
 	r.rax = b->eax;
 	r.rbx = b->ebx;
+	r.rsi = b->rsi;
 	r.rflags = 0x2;
 	if (ioctl(fd, KVM_SET_REGS, &r) < 0)
 		return -errno;

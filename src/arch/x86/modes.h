@@ -27,6 +27,7 @@ struct cpu_boot {
 	uint64_t entry;	   /* virtual entry point */
 	uint64_t stack;	   /* initial stack pointer */
 	uint32_t eax, ebx; /* e.g. the multiboot magic and info pointer */
+	uint64_t rsi;	   /* e.g. the Linux zero page */
 };
 
 /* Builds the GDT/TSS (and page tables) in @mem and sets up vCPU @fd. 0 or -errno. */
