@@ -3,8 +3,8 @@
 # directly or inside tools/kvm-sandbox).
 CC       ?= gcc
 CFLAGS   ?= -O2 -g
-CFLAGS   += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Iinclude -Isrc -MMD -MP
-LDLIBS   += -lpthread -lm -lseccomp
+CFLAGS   += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Iinclude -Isrc -I$(B)/gen -MMD -MP
+LDLIBS   += -lpthread -lm
 B        := build
 
 VMM_SRCS := $(wildcard src/core/*.c src/arch/x86/*.c src/loaders/*.c src/devices/*.c)
@@ -21,6 +21,16 @@ GUESTS      := $(REAL_GUESTS) $(TEST_GUESTS) $(PC_GUESTS)
 .PHONY: all guests run test unit e2e clean format linux run-linux
 all: $(B)/mini-kvm guests
 guests: $(GUESTS)
+
+# The seccomp allow-list, compiled to BPF at build time (libseccomp runs
+# here, not in mini-kvm): src/core/seccomp_policy.h -> build/gen/seccomp_bpf.h
+$(B)/seccomp-gen: tools/seccomp-gen.c src/core/seccomp_policy.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $< -lseccomp
+$(B)/gen/seccomp_bpf.h: $(B)/seccomp-gen
+	@mkdir -p $(dir $@)
+	$(B)/seccomp-gen > $@.tmp && mv $@.tmp $@
+$(B)/src/core/seccomp.o $(B)/san/src/core/seccomp.o $(B)/fuzz/obj/src/core/seccomp.o: $(B)/gen/seccomp_bpf.h
 
 $(B)/mini-kvm: $(VMM_OBJS)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)

@@ -19,7 +19,7 @@ struct options {
 	const char *append;	/* --append: kernel command line */
 	const char *initrd[16]; /* --initrd "FILE [ARGS]": multiboot modules */
 	int ninitrd;
-	unsigned cpus; /* --cpus: vCPUs per guest */
+	unsigned cpus;	     /* --cpus: vCPUs per guest */
 	const char *disk;    /* --disk FILE[,ro]: the FILE part, or NULL */
 	char disk_buf[4096]; /* ...copied here when ",ro" is cut off */
 	bool disk_ro;

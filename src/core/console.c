@@ -74,6 +74,7 @@ void console_flush_slow(struct console *c)
 	write_all(c, c->prefix_len ? iov : iov + 1, c->prefix_len ? 2 : 1);
 	pthread_mutex_unlock(&out_lock);
 	c->len = 0;
+	__atomic_store_n(&c->pending, 0, __ATOMIC_RELAXED);
 }
 
 void console_flush(struct console *c)
@@ -98,6 +99,8 @@ void console_putc_shared(struct console *c, char ch)
 	c->buf[c->len++] = ch;
 	if (ch == '\n' || c->len == sizeof(c->buf))
 		console_flush_slow(c);
+	else
+		__atomic_store_n(&c->pending, 1, __ATOMIC_RELAXED);
 	pthread_mutex_unlock(&c->lock);
 }
 
@@ -143,6 +146,8 @@ static void console_write_unlocked(struct console *c, const char *s, size_t n)
 		if (nl || c->len == sizeof(c->buf))
 			console_flush_slow(c);
 	}
+	if (c->len)
+		__atomic_store_n(&c->pending, 1, __ATOMIC_RELAXED);
 }
 
 void console_finish(struct console *c)

@@ -2,7 +2,9 @@
 /*
  * Guest console output.  Each guest has a line buffer; a line goes to stdout
  * in one write(2) when it ends, when the buffer fills, before the guest
- * blocks for input and when the guest ends.  With several guests every line
+ * blocks for input, when the guest ends, and when a partial line (a prompt,
+ * an echoed key) has waited for CONSOLE_IDLE_FLUSH_MS: the supervisor
+ * then asks the vCPU to flush (src/core/main.c).  With several guests every line
  * carries the guest's prefix (coloured on a terminal) and lines never tear:
  * all writers share one lock.
  */
@@ -14,9 +16,10 @@
 #include <pthread.h>
 #include <stddef.h>
 
-#define CONSOLE_LINE_MAX   4096
-#define CONSOLE_PREFIX_MAX 64
-#define CONSOLE_NAME_MAX   40 /* longer guest names are cut in prefixes */
+#define CONSOLE_LINE_MAX      4096
+#define CONSOLE_IDLE_FLUSH_MS 20 /* a partial line waits at most ~2 polls */
+#define CONSOLE_PREFIX_MAX    64
+#define CONSOLE_NAME_MAX      40 /* longer guest names are cut in prefixes */
 
 struct console {
 	char prefix[CONSOLE_PREFIX_MAX]; /* "" for a single guest */
@@ -24,6 +27,7 @@ struct console {
 	bool prefixed;		      /* several guests: prefix each line */
 	const volatile int *stopping; /* forced stop: give up blocked writes */
 	bool shared;		      /* several vCPUs write: take .lock */
+	int pending;		      /* atomic: a partial line waits in buf */
 	pthread_mutex_t lock;
 	size_t len;
 	char buf[CONSOLE_LINE_MAX];
@@ -53,6 +57,8 @@ static inline void console_putc(struct console *c, char ch)
 	c->buf[c->len++] = ch;
 	if (ch == '\n' || c->len == sizeof(c->buf))
 		console_flush_slow(c);
+	else
+		__atomic_store_n(&c->pending, 1, __ATOMIC_RELAXED);
 }
 
 /* Writes what is buffered (before the guest blocks for input). */

@@ -23,6 +23,7 @@ static struct {
 	input_quit_fn on_quit;
 	void (*listener)(void *arg);
 	void *listener_arg;
+	bool lazy; /* the reader starts at the first read */
 } in = {
 	.lock = PTHREAD_MUTEX_INITIALIZER,
 	.readable = PTHREAD_COND_INITIALIZER,
@@ -125,18 +126,12 @@ static void *reader(void *arg)
 	return NULL;
 }
 
-int input_start(input_quit_fn on_quit)
+static int start_reader(void)
 {
 	pthread_t t;
 	sigset_t all, old;
 	int err;
 
-	in.on_quit = on_quit;
-	in.tty = isatty(STDIN_FILENO);
-	if (in.tty) {
-		enter_raw_mode();
-		atexit(input_restore_terminal);
-	}
 	/* The reader takes no signals: they belong to the main thread. */
 	sigfillset(&all);
 	pthread_sigmask(SIG_SETMASK, &all, &old);
@@ -148,10 +143,45 @@ int input_start(input_quit_fn on_quit)
 	return 0;
 }
 
+static void start_lazy_reader(void)
+{
+	if (start_reader() < 0) { /* no reader: readers see end of input, never hang */
+		pthread_mutex_lock(&in.lock);
+		in.eof = true;
+		pthread_mutex_unlock(&in.lock);
+	}
+}
+
+/* Starts the reader on first use (guests that never read pay nothing). */
+static void start_reader_once(void)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+
+	if (in.lazy)
+		pthread_once(&once, start_lazy_reader);
+}
+
+int input_start(input_quit_fn on_quit, bool eager)
+{
+	in.on_quit = on_quit;
+	in.tty = isatty(STDIN_FILENO);
+	if (in.tty) {
+		enter_raw_mode();
+		atexit(input_restore_terminal);
+	}
+	/* A terminal needs the reader at once (Ctrl-A x); so do devices that
+	 * interrupt the guest when input arrives. */
+	if (in.tty || eager)
+		return start_reader();
+	in.lazy = true;
+	return 0;
+}
+
 int input_getchar(const volatile int *stopping)
 {
 	int c;
 
+	start_reader_once();
 	pthread_mutex_lock(&in.lock);
 	while (in.count == 0 && !in.eof && !*stopping)
 		pthread_cond_wait(&in.readable, &in.lock);
@@ -173,6 +203,7 @@ int input_trygetchar(void)
 {
 	int c = INPUT_EMPTY;
 
+	start_reader_once();
 	pthread_mutex_lock(&in.lock);
 	if (in.count) {
 		c = in.ring[in.head];
@@ -190,6 +221,7 @@ bool input_pending(void)
 {
 	bool p;
 
+	start_reader_once();
 	pthread_mutex_lock(&in.lock);
 	p = in.count > 0;
 	pthread_mutex_unlock(&in.lock);

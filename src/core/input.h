@@ -18,8 +18,10 @@
 /* Called by the reader thread when the user types Ctrl-A x. */
 typedef void (*input_quit_fn)(void);
 
-/* Starts the reader thread; enters raw mode if stdin is a terminal. */
-int input_start(input_quit_fn on_quit);
+/* Enters raw mode if stdin is a terminal, and starts the reader thread now
+ * (a terminal, or @eager: devices that interrupt on input) or at the first
+ * read. */
+int input_start(input_quit_fn on_quit, bool eager);
 
 /*
  * Next input byte (0..255), INPUT_EOF at end of input, or INPUT_STOPPED

@@ -106,8 +106,10 @@ static int read_modules(void)
 		}
 		mods[i] = (struct mb_module){&files[i], opts.initrd[i]};
 	}
-	boot_args = (struct boot_args){
-		.mode = opts.mode, .cmdline = opts.append, .mods = mods, .nmods = (size_t)opts.ninitrd};
+	boot_args = (struct boot_args){.mode = opts.mode,
+				       .cmdline = opts.append,
+				       .mods = mods,
+				       .nmods = (size_t)opts.ninitrd};
 	return 0;
 }
 
@@ -157,6 +159,31 @@ static void stop_all(struct vm *vms, int n, int status, const char *why)
 		vm_stop(&vms[i], status, why);
 }
 
+/*
+ * A partial line (a prompt, an echoed key) that has waited a whole poll
+ * period is flushed: vCPU 0 is asked to do it (it owns the buffer) and
+ * kicked out of KVM_RUN.  Costs one exit per idle prompt, nothing per byte.
+ */
+static void flush_idle_output(struct vm *vms, int n)
+{
+	for (int i = 0; i < n; i++) {
+		struct vm *vm = &vms[i];
+
+		/* Prefixed lines (several guests) must never tear: not for them. */
+		if (vm->ended || vm->con.prefixed ||
+		    !__atomic_load_n(&vm->con.pending, __ATOMIC_RELAXED)) {
+			vm->pending_polls = 0;
+			continue;
+		}
+		if (++vm->pending_polls < 2)
+			continue;
+		vm->pending_polls = 0;
+		__atomic_store_n(&vm->flush_request, 1, __ATOMIC_RELEASE);
+		if (vm->cpus[0].started && !vm->cpus[0].done)
+			pthread_kill(vm->cpus[0].thread, SIGUSR1);
+	}
+}
+
 /* Waits for every guest; handles --timeout, signals and Ctrl-A x. */
 static void supervise(struct vm *vms, int n, const sigset_t *waitset)
 {
@@ -175,7 +202,8 @@ static void supervise(struct vm *vms, int n, const sigset_t *waitset)
 		}
 	}
 	while (__atomic_load_n(&guests_done, __ATOMIC_ACQUIRE) < n) {
-		struct timespec wait = {0, 20 * 1000 * 1000}; /* re-kick period once stopping */
+		/* Re-kick period once stopping; partial-line check otherwise. */
+		struct timespec wait = {0, CONSOLE_IDLE_FLUSH_MS * 1000 * 1000};
 		int sig;
 
 		if (!stopping && opts.timeout > 0) {
@@ -193,10 +221,14 @@ static void supervise(struct vm *vms, int n, const sigset_t *waitset)
 				stopping = true;
 				continue;
 			}
-		} else if (!stopping) {
-			wait.tv_sec = 3600;
+		}
+		if (wait.tv_sec > 0 || wait.tv_nsec > CONSOLE_IDLE_FLUSH_MS * 1000 * 1000) {
+			wait.tv_sec = 0;
+			wait.tv_nsec = CONSOLE_IDLE_FLUSH_MS * 1000 * 1000;
 		}
 		sig = sigtimedwait(waitset, NULL, &wait);
+		if (!stopping)
+			flush_idle_output(vms, n);
 		if (sig == SIGINT || sig == SIGTERM || sig == SIGHUP) {
 			snprintf(why, sizeof(why), "stopped by signal %d (%s)", sig,
 				 strsignal(sig));
@@ -320,7 +352,7 @@ int main(int argc, char **argv)
 		if (getenv("MKVM_TEST_FORBIDDEN_SYSCALL"))
 			(void)!getppid();
 	}
-	if (input_start(on_quit_key) < 0) {
+	if (input_start(on_quit_key, vms[0].profile == PROFILE_PC) < 0) {
 		fprintf(stderr, "mini-kvm: cannot start the input thread\n");
 		return MKVM_EXIT_VMM_ERROR;
 	}

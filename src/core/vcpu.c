@@ -136,6 +136,8 @@ static void *vcpu_thread(void *arg)
 		if (ioctl(c->fd, KVM_RUN, 0) < 0) {
 			if (errno == EINTR || errno == EAGAIN) {
 				c->run->immediate_exit = 0;
+				if (__atomic_exchange_n(&vm->flush_request, 0, __ATOMIC_ACQ_REL))
+					console_flush(&vm->con); /* a prompt waited too long */
 				continue; /* kicked: the loop condition decides */
 			}
 			vm_end(vm, MKVM_EXIT_VMM_ERROR, "KVM_RUN failed: %s", strerror(errno));

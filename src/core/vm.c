@@ -29,7 +29,9 @@ static int vcpu_create(struct vm *vm, struct vcpu *c, unsigned id, struct kvm *k
 			strerror(errno));
 		return -1;
 	}
-	err = x86_setup_cpuid(kvm->fd, c->fd, id, vm->ncpus);
+	/* The bare profile (real-mode demos) keeps KVM's default CPUID: the
+	 * query costs more than such a guest's whole run. */
+	err = vm->profile == PROFILE_PC ? x86_setup_cpuid(kvm->fd, c->fd, id, vm->ncpus) : 0;
 	if (err) {
 		fprintf(stderr, "mini-kvm: %s: KVM_SET_CPUID2: %s\n", vm->name, strerror(-err));
 		return -1;
@@ -89,8 +91,27 @@ void vm_irq_line(struct vm *vm, unsigned irq, int level)
 		vm_end(vm, MKVM_EXIT_VMM_ERROR, "KVM_IRQ_LINE %u: %s", irq, strerror(-err));
 }
 
+int vm_on_destroy(struct vm *vm, void (*fn)(void *arg), void *arg)
+{
+	if (vm->ncleanups == VM_MAX_CLEANUPS)
+		return -ENOSPC;
+	vm->cleanups[vm->ncleanups].fn = fn;
+	vm->cleanups[vm->ncleanups].arg = arg;
+	vm->ncleanups++;
+	return 0;
+}
+
+void vm_free_devices(struct vm *vm)
+{
+	while (vm->ncleanups) {
+		vm->ncleanups--;
+		vm->cleanups[vm->ncleanups].fn(vm->cleanups[vm->ncleanups].arg);
+	}
+}
+
 void vm_destroy(struct vm *vm)
 {
+	vm_free_devices(vm);
 	for (unsigned i = 0; i < vm->ncpus; i++) {
 		if (vm->cpus[i].run)
 			munmap(vm->cpus[i].run, vm->cpus[i].run_size);

@@ -19,7 +19,8 @@
 struct kvm_run;
 struct vm;
 
-#define VM_MAX_CPUS 64
+#define VM_MAX_CPUS	64
+#define VM_MAX_CLEANUPS 16
 
 struct vcpu {
 	struct vm *vm;
@@ -55,10 +56,18 @@ struct vm {
 	struct vcpu cpus[VM_MAX_CPUS];
 	int cpus_running; /* atomic: vCPU threads not yet ended */
 	struct console con;
+	/* Device state freed by vm_destroy(), last registered first. */
+	struct {
+		void (*fn)(void *arg);
+		void *arg;
+	} cleanups[VM_MAX_CLEANUPS];
+	unsigned ncleanups;
 
 	/* How the guest ended; written once, by whoever ends it first. */
 	int ended;	       /* atomic flag: the end is decided */
 	volatile int stopping; /* tells the vCPU and input to stop */
+	int flush_request;     /* atomic: the supervisor asks vCPU 0 to flush output */
+	int pending_polls;     /* supervisor: polls that saw a partial line */
 	volatile int forced;   /* stopped from outside (timeout, signal, quit):
 				* pending output may be dropped */
 	int status;	       /* exit status for this guest */
@@ -73,6 +82,11 @@ int vm_create(struct vm *vm, struct kvm *kvm, uint64_t mem_size);
 /* Raises (1) or lowers (0) ISA interrupt line @irq (PC profile). */
 void vm_irq_line(struct vm *vm, unsigned irq, int level);
 void vm_destroy(struct vm *vm);
+
+/* Devices hand their state to the VM: @fn(@arg) runs in vm_destroy(). */
+int vm_on_destroy(struct vm *vm, void (*fn)(void *arg), void *arg);
+/* Runs the device clean-ups alone (vm_destroy does it too). */
+void vm_free_devices(struct vm *vm);
 
 /*
  * Decides how the guest ends: the first call wins, later ones are ignored.

@@ -20,10 +20,10 @@
 #include "mkvm/abi.h"
 #include "pc_devices.h"
 
-#define PM1_SCI_EN   0x0001
-#define PM1_SLP_TYP  0x1c00
-#define PM1_SLP_EN   0x2000
-#define PM_TMR_HZ    3579545ull
+#define PM1_SCI_EN  0x0001
+#define PM1_SLP_TYP 0x1c00
+#define PM1_SLP_EN  0x2000
+#define PM_TMR_HZ   3579545ull
 
 struct acpi_pm {
 	struct vm *vm;
@@ -48,9 +48,10 @@ static enum io_result acpi_pm_io(void *opaque, struct io_access *a)
 	if (!a->is_write) {
 		for (unsigned i = 0; i < a->size; i++) {
 			uint64_t o = off + i;
+			uint64_t t = o - (ACPI_PM_TMR_PORT - ACPI_PM1A_EVT_PORT);
 			if (o >= ACPI_PM_TMR_PORT - ACPI_PM1A_EVT_PORT)
-				a->data[i] = (uint8_t)(pm_timer() >>
-						       (8 * (o - (ACPI_PM_TMR_PORT - ACPI_PM1A_EVT_PORT))));
+				/* 4 timer bytes; an access running past them reads ones */
+				a->data[i] = t < 4 ? (uint8_t)(pm_timer() >> (8 * t)) : 0xff;
 			else if (o < 2)
 				a->data[i] = 0; /* PM1a_STS: nothing pending */
 			else
@@ -68,7 +69,7 @@ static enum io_result acpi_pm_io(void *opaque, struct io_access *a)
 			vm_end(pm->vm, 0, NULL);
 			return IO_STOP;
 		}
-		pm->regs[5] &= (uint8_t)~(PM1_SLP_EN >> 8); /* SLP_EN reads as 0 */
+		pm->regs[5] &= (uint8_t) ~(PM1_SLP_EN >> 8); /* SLP_EN reads as 0 */
 	}
 	return IO_DONE;
 }
@@ -83,6 +84,8 @@ int acpi_pm_register(struct vm *vm)
 	pm->vm = vm;
 	pm->regs[4] = PM1_SCI_EN;
 	err = bus_register(&vm->pio, ACPI_PM1A_EVT_PORT, ACPI_PM_PORTS, "acpi-pm", acpi_pm_io, pm);
+	if (!err)
+		err = vm_on_destroy(vm, free, pm);
 	if (err)
 		free(pm);
 	return err;

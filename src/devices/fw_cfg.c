@@ -66,10 +66,16 @@ static enum io_result fw_cfg_io(void *opaque, struct io_access *a)
 int fw_cfg_register(struct vm *vm)
 {
 	struct fw_cfg *f = calloc(1, sizeof(*f));
+	int err;
 
 	if (!f)
 		return -12; /* -ENOMEM */
 	f->ram_size = vm->mem.size;
 	f->cpus = (uint16_t)vm->ncpus;
-	return bus_register(&vm->pio, FW_CFG_PORT, 2, "fw_cfg", fw_cfg_io, f);
+	err = bus_register(&vm->pio, FW_CFG_PORT, 2, "fw_cfg", fw_cfg_io, f);
+	if (!err)
+		err = vm_on_destroy(vm, free, f);
+	if (err)
+		free(f);
+	return err;
 }

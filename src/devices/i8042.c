@@ -428,6 +428,15 @@ static enum io_result i8042_io(void *opaque, struct io_access *a)
 	return r;
 }
 
+static void i8042_free(void *arg)
+{
+	struct i8042 *k = arg;
+
+	pthread_mutex_destroy(&k->lock);
+	pthread_cond_destroy(&k->esc_cond);
+	free(k);
+}
+
 int i8042_register(struct vm *vm)
 {
 	struct i8042 *k = calloc(1, sizeof(*k));
@@ -467,6 +476,7 @@ int i8042_register(struct vm *vm)
 		pthread_detach(t);
 		k->has_input = true;
 		input_set_listener(on_input, k);
+		return 0; /* its timer and input threads keep it: freed at exit */
 	}
-	return 0;
+	return vm_on_destroy(vm, i8042_free, k);
 }

@@ -10,7 +10,7 @@ static const struct {
 } pc_devices[] = {
 	{"debug-exit", debug_exit_register}, {"POST port", post_port_register},
 	{"fw_cfg", fw_cfg_register},	     {"COM1 UART", uart_register},
-	{"i8042 keyboard", i8042_register}, /* after the UART: --keyboard listener wins */
+	{"i8042 keyboard", i8042_register},  /* after the UART: --keyboard listener wins */
 	{"ACPI PM", acpi_pm_register},	     /* poweroff for Linux (docs/linux.md) */
 	{"virtio-blk", virtio_blk_register}, /* --disk, first guest only */
 };

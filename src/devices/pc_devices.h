@@ -12,9 +12,9 @@ int pc_devices_register(struct vm *vm);
 int debug_exit_register(struct vm *vm);
 int post_port_register(struct vm *vm);
 int fw_cfg_register(struct vm *vm);
-int i8042_register(struct vm *vm); /* keyboard controller, 0x60/0x64, IRQ1 */
-int uart_register(struct vm *vm);  /* COM1: 16550A at 0x3f8, IRQ 4 */
-int acpi_pm_register(struct vm *vm); /* ACPI PM1a and PM timer at 0x600 */
+int i8042_register(struct vm *vm);	/* keyboard controller, 0x60/0x64, IRQ1 */
+int uart_register(struct vm *vm);	/* COM1: 16550A at 0x3f8, IRQ 4 */
+int acpi_pm_register(struct vm *vm);	/* ACPI PM1a and PM timer at 0x600 */
 int virtio_blk_register(struct vm *vm); /* --disk: virtio-mmio at 0xfeb00000, IRQ 5 */
 
 #endif

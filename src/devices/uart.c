@@ -373,6 +373,11 @@ static bool uart_takes_stdin(const struct vm *vm)
 	return vm->reads_stdin && !vm->stdin_to_keyboard;
 }
 
+static void uart_free(void *u)
+{
+	uart_destroy(u);
+}
+
 int uart_register(struct vm *vm)
 {
 	bool input = uart_takes_stdin(vm);
@@ -386,7 +391,9 @@ int uart_register(struct vm *vm)
 		uart_destroy(u);
 		return err;
 	}
-	if (input)
+	if (input) /* the input thread keeps using it: freed at process exit */
 		input_set_listener(uart_input_ready, u);
+	else if ((err = vm_on_destroy(vm, uart_free, u)) != 0)
+		return err;
 	return 0;
 }

@@ -497,6 +497,11 @@ static void vm_blk_fault(void *opaque, const char *reason)
 
 static const struct virtio_blk_ops vm_blk_ops = {.irq = vm_blk_irq, .fault = vm_blk_fault};
 
+static void blk_free(void *d)
+{
+	virtio_blk_destroy(d);
+}
+
 /* The disk goes to the first guest on the command line only. */
 int virtio_blk_register(struct vm *vm)
 {
@@ -510,6 +515,8 @@ int virtio_blk_register(struct vm *vm)
 		return -ENOMEM;
 	err = bus_register(&vm->mmio, VIRTIO_BLK_MMIO_ADDR, VIRTIO_BLK_MMIO_SIZE, "virtio-blk",
 			   virtio_blk_io, d);
+	if (!err)
+		err = vm_on_destroy(vm, blk_free, d);
 	if (err)
 		virtio_blk_destroy(d);
 	return err;

@@ -95,7 +95,8 @@ static int boot_linux(const struct image *img, struct guest_mem *mem, const stru
 		      struct cpu_boot *b, char *err, size_t errlen)
 {
 	static const char virtio_blk_param[] = "virtio_mmio.device=0x200@0xfeb00000:5";
-	struct bz_args bz = {.cmdline = a->cmdline, .extra = a->virtio_blk ? virtio_blk_param : NULL};
+	struct bz_args bz = {.cmdline = a->cmdline,
+			     .extra = a->virtio_blk ? virtio_blk_param : NULL};
 
 	_Static_assert(VIRTIO_BLK_MMIO_ADDR == 0xfeb00000 && VIRTIO_BLK_MMIO_SIZE == 0x200 &&
 			       IRQ_VIRTIO_BLK == 5,
@@ -112,8 +113,9 @@ static int boot_linux(const struct image *img, struct guest_mem *mem, const stru
 	}
 	if (a->nmods == 1) {
 		if (strcmp(a->mods[0].string, a->mods[0].img->path) != 0) {
-			snprintf(err, errlen, "%s: --initrd '%s': a Linux initrd takes no arguments",
-				 img->path, a->mods[0].string);
+			snprintf(err, errlen,
+				 "%s: --initrd '%s': a Linux initrd takes no arguments", img->path,
+				 a->mods[0].string);
 			return -1;
 		}
 		bz.initrd = a->mods[0].img;
@@ -138,7 +140,8 @@ int boot_load(const struct image *img, struct guest_mem *mem, const struct boot_
 	if (multiboot)
 		return mb_load(img, mem, a->cmdline, a->mods, a->nmods, b, err, errlen);
 	if (a->cmdline || a->nmods) {
-		snprintf(err, errlen, "%s: --append and --initrd need a multiboot kernel (or a Linux bzImage)",
+		snprintf(err, errlen,
+			 "%s: --append and --initrd need a multiboot kernel (or a Linux bzImage)",
 			 img->path);
 		return -1;
 	}

@@ -108,23 +108,26 @@ int bz_load(const struct image *img, struct guest_mem *mem, const struct bz_args
 	setup_size = (uint64_t)(setup_sects + 1) * 512;
 	hdr_end = BP_HEADER + d[BP_JUMP + 1]; /* the jump at 0x200 skips the header */
 	if (d[BP_JUMP] != 0xeb || hdr_end < BP_INIT_SIZE + 4 || hdr_end > setup_size) {
-		snprintf(err, errlen, "%s: setup header length %u (jump 0x%02x 0x%02x at 0x200) is invalid",
+		snprintf(err, errlen,
+			 "%s: setup header length %u (jump 0x%02x 0x%02x at 0x200) is invalid",
 			 img->path, hdr_end - BP_SETUP_SECTS, d[BP_JUMP], d[BP_JUMP + 1]);
 		return -1;
 	}
 	if (setup_size >= img->size) {
-		snprintf(err, errlen,
-			 "%s: truncated: %llu bytes of setup code announced, the file has %zu bytes",
-			 img->path, (unsigned long long)setup_size, img->size);
+		snprintf(
+			err, errlen,
+			"%s: truncated: %llu bytes of setup code announced, the file has %zu bytes",
+			img->path, (unsigned long long)setup_size, img->size);
 		return -1;
 	}
 	kernel_size = img->size - setup_size;
 	syssize = get32(d, BP_SYSSIZE);
 	if ((uint64_t)syssize * 16 > kernel_size) {
-		snprintf(err, errlen,
-			 "%s: truncated: the header announces a %llu-byte kernel after the setup code, the file has %llu",
-			 img->path, (unsigned long long)syssize * 16,
-			 (unsigned long long)kernel_size);
+		snprintf(
+			err, errlen,
+			"%s: truncated: the header announces a %llu-byte kernel after the setup code, the file has %llu",
+			img->path, (unsigned long long)syssize * 16,
+			(unsigned long long)kernel_size);
 		return -1;
 	}
 	align = get32(d, BP_KERNEL_ALIGNMENT);
@@ -142,17 +145,19 @@ int bz_load(const struct image *img, struct guest_mem *mem, const struct bz_args
 	    (pref & 0xfff)) {
 		if (pref >= mem->size && pref < GUEST_MEM_MAX && init_size >= kernel_size &&
 		    !(pref & 0xfff)) {
-			snprintf(err, errlen,
-				 "%s: the kernel runs at 0x%llx, above the %llu MiB of guest memory; use --mem %lluM or more",
-				 img->path, (unsigned long long)pref,
-				 (unsigned long long)(mem->size >> 20),
-				 (unsigned long long)mib_up(pref + init_size));
+			snprintf(
+				err, errlen,
+				"%s: the kernel runs at 0x%llx, above the %llu MiB of guest memory; use --mem %lluM or more",
+				img->path, (unsigned long long)pref,
+				(unsigned long long)(mem->size >> 20),
+				(unsigned long long)mib_up(pref + init_size));
 			return -1;
 		}
-		snprintf(err, errlen,
-			 "%s: absurd setup header: init_size 0x%x for a %llu-byte kernel, pref_address 0x%llx",
-			 img->path, init_size, (unsigned long long)kernel_size,
-			 (unsigned long long)pref);
+		snprintf(
+			err, errlen,
+			"%s: absurd setup header: init_size 0x%x for a %llu-byte kernel, pref_address 0x%llx",
+			img->path, init_size, (unsigned long long)kernel_size,
+			(unsigned long long)pref);
 		return -1;
 	}
 
@@ -169,11 +174,12 @@ int bz_load(const struct image *img, struct guest_mem *mem, const struct bz_args
 	if (PC_KERNEL_MIN + kernel_size > kernel_end)
 		kernel_end = PC_KERNEL_MIN + kernel_size;
 	if (kernel_end > mem->size) {
-		snprintf(err, errlen,
-			 "%s: the kernel needs memory up to 0x%llx (init_size %u MiB at 0x%llx) but the guest has %llu MiB; use --mem %lluM or more",
-			 img->path, (unsigned long long)kernel_end, (unsigned)mib_up(init_size),
-			 (unsigned long long)runtime, (unsigned long long)(mem->size >> 20),
-			 (unsigned long long)mib_up(kernel_end + (a->initrd ? a->initrd->size : 0)));
+		snprintf(
+			err, errlen,
+			"%s: the kernel needs memory up to 0x%llx (init_size %u MiB at 0x%llx) but the guest has %llu MiB; use --mem %lluM or more",
+			img->path, (unsigned long long)kernel_end, (unsigned)mib_up(init_size),
+			(unsigned long long)runtime, (unsigned long long)(mem->size >> 20),
+			(unsigned long long)mib_up(kernel_end + (a->initrd ? a->initrd->size : 0)));
 		return -1;
 	}
 
@@ -183,9 +189,10 @@ int bz_load(const struct image *img, struct guest_mem *mem, const struct bz_args
 	{
 		uint64_t max = cmdline_max < sizeof(line) - 1 ? cmdline_max : sizeof(line) - 1;
 		if (n < 0 || (uint64_t)n > max) {
-			snprintf(err, errlen,
-				 "%s: command line too long (%d bytes; this kernel takes at most %llu)",
-				 img->path, n, (unsigned long long)max);
+			snprintf(
+				err, errlen,
+				"%s: command line too long (%d bytes; this kernel takes at most %llu)",
+				img->path, n, (unsigned long long)max);
 			return -1;
 		}
 	}
@@ -197,11 +204,12 @@ int bz_load(const struct image *img, struct guest_mem *mem, const struct bz_args
 			top = mem->size;
 		initrd_size = a->initrd->size;
 		if (initrd_size > top || ((top - initrd_size) & ~0xfffull) < kernel_end) {
-			snprintf(err, errlen,
-				 "%s: initrd of %llu bytes does not fit between the kernel (up to 0x%llx) and 0x%llx; use --mem %lluM or more",
-				 a->initrd->path, (unsigned long long)initrd_size,
-				 (unsigned long long)kernel_end, (unsigned long long)top,
-				 (unsigned long long)mib_up(kernel_end + initrd_size + 0x1000));
+			snprintf(
+				err, errlen,
+				"%s: initrd of %llu bytes does not fit between the kernel (up to 0x%llx) and 0x%llx; use --mem %lluM or more",
+				a->initrd->path, (unsigned long long)initrd_size,
+				(unsigned long long)kernel_end, (unsigned long long)top,
+				(unsigned long long)mib_up(kernel_end + initrd_size + 0x1000));
 			return -1;
 		}
 		initrd_at = (top - initrd_size) & ~0xfffull;

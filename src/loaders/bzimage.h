@@ -49,22 +49,22 @@
 #define BP_E820_MAX	    128
 #define BP_SIZE		    0x1000
 
-#define BZ_HDRS_MAGIC	     0x53726448 /* "HdrS" */
-#define BZ_BOOT_FLAG	     0xaa55
-#define BZ_MIN_VERSION	     0x020a /* 2.10: init_size, pref_address */
-#define BZ_LOADED_HIGH	     0x01
-#define BZ_XLF_KERNEL_64     0x01
-#define BZ_ENTRY64_OFFSET    0x200
-#define BZ_LOADER_TYPE	     0xff /* "undefined" boot loader */
-#define E820_RAM	     1
-#define E820_RESERVED	     2
+#define BZ_HDRS_MAGIC	  0x53726448 /* "HdrS" */
+#define BZ_BOOT_FLAG	  0xaa55
+#define BZ_MIN_VERSION	  0x020a /* 2.10: init_size, pref_address */
+#define BZ_LOADED_HIGH	  0x01
+#define BZ_XLF_KERNEL_64  0x01
+#define BZ_ENTRY64_OFFSET 0x200
+#define BZ_LOADER_TYPE	  0xff /* "undefined" boot loader */
+#define E820_RAM	  1
+#define E820_RESERVED	  2
 
 /* What the command line gives a Linux kernel. */
 struct bz_args {
-	const char *cmdline;	  /* --append, or NULL */
-	const char *extra;	  /* appended by the VMM (e.g. virtio_mmio.device=...), or NULL */
+	const char *cmdline;	    /* --append, or NULL */
+	const char *extra;	    /* appended by the VMM (e.g. virtio_mmio.device=...), or NULL */
 	const struct image *initrd; /* --initrd, or NULL */
-	uint64_t rsdp;		  /* guest-physical ACPI RSDP, or 0 */
+	uint64_t rsdp;		    /* guest-physical ACPI RSDP, or 0 */
 };
 
 /* True if @img has a Linux setup header: "HdrS" at 0x202. */

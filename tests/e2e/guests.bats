@@ -61,3 +61,12 @@ load helpers
 	[[ "$stderr" == *"io port 0x1234: "* ]]
 	[[ "$stderr" == *"io unhandled: "* ]]
 }
+
+@test "a partial line (a prompt) reaches stdout while the guest still runs" {
+	"$MKVM" --timeout 20 "$T/partial.bin" > "$BATS_TEST_TMPDIR/out" 2>/dev/null & pid=$!
+	for _ in $(seq 50); do [ -s "$BATS_TEST_TMPDIR/out" ] && break; sleep 0.1; done
+	kill -0 $pid # still running
+	[ "$(cat "$BATS_TEST_TMPDIR/out")" = "partial line, no newline" ]
+	kill -TERM $pid
+	wait $pid || true
+}

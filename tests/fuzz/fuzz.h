@@ -200,16 +200,6 @@ static inline void fuzz_vm_restart(struct vm *vm)
 	vm->reason[0] = '\0';
 }
 
-/* Frees the device state the registration functions allocate: the VMM
- * keeps it for the life of the process (there is no unregister), the
- * fuzzer must not leak it per input (LeakSanitizer would report it). */
-static inline void fuzz_vm_free_devices(struct vm *vm, const char *const *names)
-{
-	for (unsigned i = 0; i < vm->pio.n; i++)
-		for (const char *const *n = names; *n; n++)
-			if (strcmp(vm->pio.r[i].name, *n) == 0)
-				free(vm->pio.r[i].opaque);
-}
 
 /* One port access as the vCPU loop makes it (src/core/vcpu.c handle_io):
  * bus_dispatch() with a->cpu set.  Returns the result; checks what every

@@ -50,7 +50,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct fdp f = {data, size};
 	struct fw_model m = {0, 0};
-	static const char *const owned[] = {"fw_cfg", NULL};
 	uint8_t cfg = fdp_u8(&f);
 
 	fuzz_vm_init(&vm, PROFILE_PC, 1 + cfg % VM_MAX_CPUS);
@@ -125,6 +124,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		FUZZ_CHECK(!vm.ended, "guest ended by port 0x%x", port);
 	}
-	fuzz_vm_free_devices(&vm, owned);
+	vm_free_devices(&vm);
 	return 0;
 }

@@ -31,7 +31,6 @@ static const uint8_t bytes[] = {0x20, 0x60, 0xa4, 0xa7, 0xa8, 0xa9, 0xaa, 0xab, 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct fdp f = {data, size};
-	static const char *const owned[] = {"i8042 data", NULL};
 	int level[FAKE_IRQS];
 
 	fuzz_vm_init(&vm, PROFILE_PC, 1);
@@ -76,6 +75,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			   fake_kvm.irq_calls - calls);
 		memcpy(level, fake_kvm.level, sizeof(level));
 	}
-	fuzz_vm_free_devices(&vm, owned);
+	vm_free_devices(&vm);
 	return 0;
 }

@@ -26,7 +26,6 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct fdp f = {data, size};
-	static const char *const owned[] = {"fw_cfg", "COM1", "i8042 data", NULL};
 
 	fuzz_vm_init(&vm, PROFILE_PC, 1 + fdp_u8(&f) % 4);
 	vm.mem.size = 16ull << 20; /* only fw_cfg reads it */
@@ -50,6 +49,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			fuzz_vm_restart(&vm);
 	}
 	console_finish(&vm.con);
-	fuzz_vm_free_devices(&vm, owned);
+	vm_free_devices(&vm);
 	return 0;
 }

@@ -195,9 +195,9 @@ uint64_t acpi_build(struct guest_mem *mem, unsigned ncpus, bool virtio_blk)
 	put32(fadt + 56, ACPI_PM1A_EVT_PORT);
 	put32(fadt + 64, ACPI_PM1A_CNT_PORT);
 	put32(fadt + 76, ACPI_PM_TMR_PORT);
-	fadt[88] = 4; /* PM1_EVT_LEN */
-	fadt[89] = 2; /* PM1_CNT_LEN */
-	fadt[91] = 4; /* PM_TMR_LEN */
+	fadt[88] = 4;		/* PM1_EVT_LEN */
+	fadt[89] = 2;		/* PM1_CNT_LEN */
+	fadt[91] = 4;		/* PM_TMR_LEN */
 	put16(fadt + 96, 101);	/* P_LVL2_LAT > 100: no C2 */
 	put16(fadt + 98, 1001); /* P_LVL3_LAT > 1000: no C3 */
 	/* IAPC_BOOT_ARCH: 8042 present, no VGA, no CMOS RTC. */

@@ -3,27 +3,47 @@
 
 #include <errno.h>
 #include <linux/kvm.h>
+#include <pthread.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/ioctl.h>
 
 #define CPUID_HYPERVISOR (1u << 31) /* leaf 1 ECX: running under a hypervisor */
 
-/* KVM_GET_SUPPORTED_CPUID, growing the buffer while KVM says E2BIG. */
+/*
+ * KVM_GET_SUPPORTED_CPUID, asked once per process (it costs ~0.4 ms) and
+ * kept: every vCPU of every guest starts from a copy.  256 entries fit
+ * today's hosts in one call; the buffer grows while KVM says E2BIG.
+ */
 static struct kvm_cpuid2 *supported_cpuid(int kvm_fd)
 {
-	for (unsigned n = 64; n <= 4096; n *= 2) {
+	static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+	static struct kvm_cpuid2 *cached;
+	struct kvm_cpuid2 *copy = NULL;
+	size_t size = 0;
+
+	pthread_mutex_lock(&lock);
+	for (unsigned n = 256; !cached && n <= 4096; n *= 2) {
 		struct kvm_cpuid2 *c = calloc(1, sizeof(*c) + n * sizeof(c->entries[0]));
 		if (!c)
-			return NULL;
+			break;
 		c->nent = n;
-		if (ioctl(kvm_fd, KVM_GET_SUPPORTED_CPUID, c) == 0)
-			return c;
+		if (ioctl(kvm_fd, KVM_GET_SUPPORTED_CPUID, c) == 0) {
+			cached = c;
+			break;
+		}
 		free(c);
 		if (errno != E2BIG)
-			return NULL;
+			break;
 	}
-	errno = E2BIG;
-	return NULL;
+	if (cached) {
+		size = sizeof(*cached) + cached->nent * sizeof(cached->entries[0]);
+		copy = malloc(size);
+		if (copy)
+			memcpy(copy, cached, size);
+	}
+	pthread_mutex_unlock(&lock);
+	return copy;
 }
 
 int x86_setup_cpuid(int kvm_fd, int vcpu_fd, unsigned id, unsigned ncpus)
