@@ -18,7 +18,7 @@ PC_GUESTS   := $(C_KERNELS:%=$(B)/guests/pc/%.elf) $(B)/guests/pc/pm32.elf $(B)/
 	       $(B)/guests/pc/mb.elf $(B)/guests/pc/mb-aout.bin $(B)/guests/pc/triple64.elf
 GUESTS      := $(REAL_GUESTS) $(TEST_GUESTS) $(PC_GUESTS)
 
-.PHONY: all guests run test unit e2e clean format linux run-linux
+.PHONY: all guests run run-demo test unit e2e clean format linux run-linux
 all: $(B)/mini-kvm guests
 guests: $(GUESTS)
 
@@ -98,23 +98,17 @@ $(B)/guests/pc/%.ko: guests/pc/%.c guests/pc/rt/rt.h include/mkvm/abi.h
 $(C_KERNELS:%=$(B)/guests/pc/%.elf): $(B)/guests/pc/%.elf: $(B)/guests/pc/%.ko $(RT_OBJS) $(B)/guests/pc/low.ld
 	ld -m elf_i386 -nostdlib -T $(B)/guests/pc/low.ld -o $@ $(RT_OBJS) $<
 
-# The demo: several guests at once, each line attributed to its guest.
+# `make run`: the 1K OS, interactive, on a disk made from guests/os1k/disk/
+# (guests/os1k/os1k.mk); `make run-demo`: four real-mode guests at once.
 run:
+	@tools/setup-deps build
+	@$(MAKE) --no-print-directory run-os1k
+
+run-demo:
 	@tools/setup-deps build
 	@$(MAKE) --no-print-directory all
 	$(B)/mini-kvm $(B)/guests/hello.bin $(B)/guests/counter.bin \
 		$(B)/guests/fibonacci.bin $(B)/guests/multiplication.bin
-
-# Linux guest (docs/linux.md): Debian's stock kernel, a busybox initramfs and
-# an ext2 disk, from Debian packages only (guests/linux/build-guest).
-LINUX := $(B)/linux
-linux: $(B)/mini-kvm
-	@tools/setup-deps linux
-	@guests/linux/build-guest $(LINUX)
-run-linux: linux
-	cp $(LINUX)/disk.img $(LINUX)/disk-run.img
-	$(B)/mini-kvm --mem 256M --cpus 2 --kernel $(LINUX)/bzImage --initrd $(LINUX)/initramfs.cpio \
-		--append "console=ttyS0 quiet" --disk $(LINUX)/disk-run.img
 
 # ---- tests ------------------------------------------------------------------
 SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
@@ -133,12 +127,12 @@ $(B)/unit/%: tests/unit/%.c $(SAN_OBJS)
 unit: $(UNIT_BINS)
 	@tools/run-tests --unit-only $(UNIT_BINS)
 
-e2e: all bench-build linux
+e2e: all bench-build linux os1k
 	@tools/run-e2e
 
 test:
 	@tools/setup-deps test
-	@$(MAKE) --no-print-directory all bench-build fuzz-build linux $(UNIT_BINS)
+	@$(MAKE) --no-print-directory all bench-build fuzz-build linux os1k $(UNIT_BINS)
 	@tools/run-tests $(UNIT_BINS)
 
 format:

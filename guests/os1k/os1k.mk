@@ -33,7 +33,7 @@ $(OS1K_B)/user/%.o: guests/os1k/user/%.c $(OS1K_HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(OS1K_CFLAGS) -c -o $@ $<
 $(OS1K_B)/user/%.bin: $(OS1K_B)/user/%.o $(OS1K_B)/user/user.o $(OS1K_B)/common.o guests/os1k/user/user.ld
-	ld -m elf_i386 -nostdlib --no-warn-rwx-segments -T guests/os1k/user/user.ld -o $(@:.bin=.elf) \
+	ld -m elf_i386 -nostdlib -T guests/os1k/user/user.ld -o $(@:.bin=.elf) \
 		$(OS1K_B)/user/user.o $< $(OS1K_B)/common.o
 	objcopy -O binary $(@:.bin=.elf) $@
 

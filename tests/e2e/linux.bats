@@ -12,7 +12,7 @@ APPEND="console=ttyS0 quiet"
 
 setup() {
 	[ -f "$L/bzImage" ] && [ -f "$L/initramfs.cpio" ] && [ -f "$L/disk.img" ] ||
-		skip "no Linux guest: run make linux"
+		{ echo "no Linux guest built: make linux"; false; }
 }
 
 # now: seconds since the epoch, microseconds.

@@ -9,7 +9,7 @@ DISK0="$ROOT/build/os1k/disk.tar"
 BANNER_RE='^1K OS: 32-bit x86, paging on, 16384 KiB of memory, [0-9]+ KiB free$'
 
 setup() {
-	[ -f "$K" ] && [ -f "$DISK0" ] || skip "run make os1k first"
+	[ -f "$K" ] && [ -f "$DISK0" ] || { echo "1K OS not built: make os1k"; false; }
 	DISK="$BATS_TEST_TMPDIR/disk.tar"
 	cp "$DISK0" "$DISK"
 }

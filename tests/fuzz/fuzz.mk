@@ -16,7 +16,7 @@ FUZZ_SECONDS ?= 30
 FUZZ_RUNS    ?= 5000
 FUZZ_B       := $(B)/fuzz
 FUZZ_CFLAGS  := -g -O1 -std=c11 -D_GNU_SOURCE -Iinclude -Isrc -I$(B)/gen -fno-omit-frame-pointer \
-		-fno-sanitize-recover=all -Wall -Wextra -Wno-missing-field-initializers
+		-fno-sanitize-recover=all -Wall -Wextra
 FUZZ_SAN     := address,undefined
 FUZZ_SRCS    := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_ALL     := $(FUZZ_SRCS:tests/fuzz/fuzz_%.c=%)
