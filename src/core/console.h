@@ -17,7 +17,7 @@
 #include <stddef.h>
 
 #define CONSOLE_LINE_MAX      4096
-#define CONSOLE_IDLE_FLUSH_MS 20 /* a partial line waits at most ~2 polls */
+#define CONSOLE_IDLE_FLUSH_MS 20 /* poll period while a partial line waits (x5 when idle) */
 #define CONSOLE_PREFIX_MAX    64
 #define CONSOLE_NAME_MAX      40 /* longer guest names are cut in prefixes */
 

@@ -164,8 +164,10 @@ static void stop_all(struct vm *vms, int n, int status, const char *why)
  * period is flushed: vCPU 0 is asked to do it (it owns the buffer) and
  * kicked out of KVM_RUN.  Costs one exit per idle prompt, nothing per byte.
  */
-static void flush_idle_output(struct vm *vms, int n)
+static bool flush_idle_output(struct vm *vms, int n)
 {
+	bool pending = false;
+
 	for (int i = 0; i < n; i++) {
 		struct vm *vm = &vms[i];
 
@@ -175,6 +177,7 @@ static void flush_idle_output(struct vm *vms, int n)
 			vm->pending_polls = 0;
 			continue;
 		}
+		pending = true;
 		if (++vm->pending_polls < 2)
 			continue;
 		vm->pending_polls = 0;
@@ -182,13 +185,14 @@ static void flush_idle_output(struct vm *vms, int n)
 		if (vm->cpus[0].started && !vm->cpus[0].done)
 			pthread_kill(vm->cpus[0].thread, SIGUSR1);
 	}
+	return pending;
 }
 
 /* Waits for every guest; handles --timeout, signals and Ctrl-A x. */
 static void supervise(struct vm *vms, int n, const sigset_t *waitset)
 {
 	struct timespec now, deadline;
-	bool stopping = false;
+	bool stopping = false, pending = false;
 	char why[64];
 
 	clock_gettime(CLOCK_MONOTONIC, &deadline);
@@ -222,13 +226,16 @@ static void supervise(struct vm *vms, int n, const sigset_t *waitset)
 				continue;
 			}
 		}
-		if (wait.tv_sec > 0 || wait.tv_nsec > CONSOLE_IDLE_FLUSH_MS * 1000 * 1000) {
+		/* Poll for partial lines: often while one waits, rarely when idle
+		 * (a halted guest then costs 10 wake-ups a second). */
+		long poll_ns = (pending ? 1 : 5) * CONSOLE_IDLE_FLUSH_MS * 1000000L;
+		if (wait.tv_sec > 0 || wait.tv_nsec > poll_ns) {
 			wait.tv_sec = 0;
-			wait.tv_nsec = CONSOLE_IDLE_FLUSH_MS * 1000 * 1000;
+			wait.tv_nsec = poll_ns;
 		}
 		sig = sigtimedwait(waitset, NULL, &wait);
 		if (!stopping)
-			flush_idle_output(vms, n);
+			pending = flush_idle_output(vms, n);
 		if (sig == SIGINT || sig == SIGTERM || sig == SIGHUP) {
 			snprintf(why, sizeof(why), "stopped by signal %d (%s)", sig,
 				 strsignal(sig));
