@@ -28,3 +28,15 @@ in_pty() {
 	[[ "$out" == *"status=130"* ]]
 	cmp "$BATS_TEST_TMPDIR/before" "$BATS_TEST_TMPDIR/after"
 }
+
+@test "terminal restored after SIGTERM, a seccomp violation and a crash of mini-kvm itself" {
+	out="$(in_pty "$MKVM $T/loop.bin & p=\$!; sleep 1; kill -TERM \$p; wait \$p" < /dev/null)"
+	[[ "$out" == *"status=143"* ]]
+	cmp "$BATS_TEST_TMPDIR/before" "$BATS_TEST_TMPDIR/after"
+	out="$(in_pty "MKVM_TEST_FORBIDDEN_SYSCALL=1 $MKVM $G/hello.bin" < /dev/null)"
+	[[ "$out" == *"status=125"* ]]
+	cmp "$BATS_TEST_TMPDIR/before" "$BATS_TEST_TMPDIR/after"
+	out="$(in_pty "MKVM_TEST_CRASH=1 $MKVM $G/hello.bin" < /dev/null)"
+	[[ "$out" == *"status=139"* ]] # killed by SIGSEGV, after restoring
+	cmp "$BATS_TEST_TMPDIR/before" "$BATS_TEST_TMPDIR/after"
+}
