@@ -267,11 +267,12 @@ wait_for() {
 		screen
 		return 1
 	}
-	until_screen $'tar: hello.txt meow.txt (2 files)\n> '
+	# capture-pane drops trailing blanks: the prompt "> " shows as ">".
+	until_screen $'tar: hello.txt meow.txt (2 files)\n>'
 	tmux -L "$sock" send-keys 'hellx' BSpace 'o' Enter
-	until_screen $'> hello\nHello world from the shell, a user process in ring 3!\n> '
+	until_screen $'> hello\nHello world from the shell, a user process in ring 3!\n>'
 	tmux -L "$sock" send-keys 'cat mez' BSpace 'ow.txt' Enter
-	until_screen $'> cat meow.txt\nmeow\n> '
+	until_screen $'> cat meow.txt\nmeow\n>'
 	tmux -L "$sock" send-keys 'exit' Enter
 	for _ in $(seq 100); do [ -s "$d/after" ] && break; sleep 0.1; done
 	screen
