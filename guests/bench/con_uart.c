@@ -27,21 +27,9 @@ static const char text[64] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWX
 /* The number after the kernel path on the command line; dflt without one. */
 static uint32_t arg_number(uint32_t magic, const uint32_t *info, uint32_t dflt)
 {
-	const char *p;
-	uint32_t n = 0;
-
-	if (magic != 0x2badb002 || !(info[0] & 4))
+	if (magic != 0x2badb002 || !(info[0] & 4)) /* no command line */
 		return dflt;
-	p = (const char *)info[4];
-	while (*p && *p != ' ')
-		p++;
-	while (*p == ' ')
-		p++;
-	if (*p < '0' || *p > '9')
-		return dflt;
-	while (*p >= '0' && *p <= '9')
-		n = n * 10 + (uint32_t)(*p++ - '0');
-	return n;
+	return cmdline_number((const char *)info[4], dflt);
 }
 
 static inline void uart_putc(char c)

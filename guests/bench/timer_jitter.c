@@ -35,21 +35,9 @@ static void tick(void)
 
 static uint32_t arg_number(uint32_t magic, const uint32_t *info, uint32_t dflt)
 {
-	const char *p;
-	uint32_t n = 0;
-
-	if (magic != 0x2badb002 || !(info[0] & 4))
+	if (magic != 0x2badb002 || !(info[0] & 4)) /* no command line */
 		return dflt;
-	p = (const char *)info[4];
-	while (*p && *p != ' ')
-		p++;
-	while (*p == ' ')
-		p++;
-	if (*p < '0' || *p > '9')
-		return dflt;
-	while (*p >= '0' && *p <= '9')
-		n = n * 10 + (uint32_t)(*p++ - '0');
-	return n;
+	return cmdline_number((const char *)info[4], dflt);
 }
 
 /* *v /= 10, returns the remainder: 16 bits at a time (no libgcc here). */

@@ -83,20 +83,6 @@ static volatile uint32_t nirqs;
 static int use_irq;
 static uint32_t ram;
 
-static int is(const char *cmdline, const char *word)
-{
-	const char *p = cmdline;
-
-	while (*p && *p != ' ')
-		p++;
-	while (*p == ' ')
-		p++;
-	for (; *word; word++, p++)
-		if (*p != *word)
-			return 0;
-	return *p == '\0' || *p == ' ';
-}
-
 static void __attribute__((noreturn)) fail(const char *what, uint32_t got)
 {
 	printf("blk: FAIL: %s (got 0x%x)\n", what, got);
@@ -348,16 +334,16 @@ int kmain(uint32_t magic, const uint32_t *info)
 
 	ram = (info[2] + 1024) * 1024; /* mem_upper (KiB above 1 MiB) */
 	use_irq = 1;
-	if (is(cmd, "poll")) {
+	if (cmdline_is(cmd, "poll")) {
 		use_irq = 0;
 		return full_test(0);
 	}
-	if (is(cmd, "ro"))
+	if (cmdline_is(cmd, "ro"))
 		return ro_test();
-	if (is(cmd, "write"))
+	if (cmdline_is(cmd, "write"))
 		write_and_spin();
 	for (unsigned i = 0; i < sizeof(attacks) / sizeof(attacks[0]); i++)
-		if (is(cmd, attacks[i]))
+		if (cmdline_is(cmd, attacks[i]))
 			return hostile(attacks[i]);
 	return full_test(1);
 }

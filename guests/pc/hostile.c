@@ -10,20 +10,6 @@
  */
 #include "rt.h"
 
-static int is(const char *cmdline, const char *word)
-{
-	const char *p = cmdline;
-
-	while (*p && *p != ' ')
-		p++;
-	while (*p == ' ')
-		p++;
-	for (; *word; word++, p++)
-		if (*p != *word)
-			return 0;
-	return *p == '\0' || *p == ' ';
-}
-
 static void all_ports(void)
 {
 	for (uint32_t port = 0; port <= 0xffff; port++) {
@@ -62,13 +48,13 @@ int kmain(uint32_t magic, const uint32_t *info)
 	const char *what;
 	uint64_t no_idt = 0;
 
-	if (is(cmd, "ports")) {
+	if (cmdline_is(cmd, "ports")) {
 		what = "ports";
 		all_ports();
-	} else if (is(cmd, "mmio")) {
+	} else if (cmdline_is(cmd, "mmio")) {
 		what = "mmio";
 		mmio(ram);
-	} else if (is(cmd, "triple")) {
+	} else if (cmdline_is(cmd, "triple")) {
 		what = "triple";
 		/* A divide error with an IDT limit of 0: #GP, #DF, shutdown. */
 		__asm__ volatile("lidt %0; xor %%ecx, %%ecx; div %%ecx" : : "m"(no_idt) : "eax", "ecx", "edx");

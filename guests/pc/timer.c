@@ -28,23 +28,9 @@ static void tick(void)
 	last = now;
 }
 
-static uint32_t arg_number(const char *cmdline)
-{
-	const char *p = cmdline;
-	uint32_t n = 0;
-
-	while (*p && *p != ' ') /* skip the kernel path */
-		p++;
-	while (*p == ' ')
-		p++;
-	while (*p >= '0' && *p <= '9')
-		n = n * 10 + (uint32_t)(*p++ - '0');
-	return n ? n : 10;
-}
-
 int kmain(uint32_t magic, const uint32_t *info)
 {
-	uint32_t want = magic == 0x2badb002 ? arg_number((const char *)info[4]) : 10;
+	uint32_t want = magic == 0x2badb002 ? cmdline_number((const char *)info[4], 10) : 10;
 	uint16_t div = (PIT_HZ + RATE / 2) / RATE;
 
 	irq_install();

@@ -25,6 +25,37 @@ int hc_getchar(void)
 	return v == 0xffffffffu ? -1 : (int)v;
 }
 
+static const char *cmdline_args(const char *p)
+{
+	while (*p && *p != ' ') /* the kernel's path */
+		p++;
+	while (*p == ' ')
+		p++;
+	return p;
+}
+
+int cmdline_is(const char *cmdline, const char *word)
+{
+	const char *p = cmdline_args(cmdline);
+
+	for (; *word; word++, p++)
+		if (*p != *word)
+			return 0;
+	return *p == '\0' || *p == ' ';
+}
+
+uint32_t cmdline_number(const char *cmdline, uint32_t dflt)
+{
+	const char *p = cmdline_args(cmdline);
+	uint32_t n = 0;
+
+	if (*p < '0' || *p > '9')
+		return dflt;
+	while (*p >= '0' && *p <= '9')
+		n = n * 10 + (uint32_t)(*p++ - '0');
+	return n;
+}
+
 void *memset(void *d, int c, size_t n)
 {
 	unsigned char *p = d;

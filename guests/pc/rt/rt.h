@@ -58,6 +58,12 @@ void hc_exit(int status) __attribute__((noreturn));
 int hc_getchar(void);
 
 void printf(const char *fmt, ...);
+
+/* The multiboot command line is "KERNEL-PATH ARGS" (as QEMU passes it):
+ * cmdline_is() says whether the first word of ARGS is @word,
+ * cmdline_number() reads ARGS as a decimal number (@dflt if none). */
+int cmdline_is(const char *cmdline, const char *word);
+uint32_t cmdline_number(const char *cmdline, uint32_t dflt);
 void *memset(void *d, int c, size_t n);
 size_t strlen(const char *s);
 
