@@ -110,6 +110,17 @@ run-demo:
 	$(B)/mini-kvm $(B)/guests/hello.bin $(B)/guests/counter.bin \
 		$(B)/guests/fibonacci.bin $(B)/guests/multiplication.bin
 
+# Linux guest (docs/linux.md): Debian's stock kernel, a busybox initramfs and
+# an ext2 disk, from Debian packages only (guests/linux/build-guest).
+LINUX := $(B)/linux
+linux: $(B)/mini-kvm
+	@tools/setup-deps linux
+	@guests/linux/build-guest $(LINUX)
+run-linux: linux
+	cp $(LINUX)/disk.img $(LINUX)/disk-run.img
+	$(B)/mini-kvm --mem 256M --cpus 2 --kernel $(LINUX)/bzImage --initrd $(LINUX)/initramfs.cpio \
+		--append "console=ttyS0 quiet" --disk $(LINUX)/disk-run.img
+
 # ---- tests ------------------------------------------------------------------
 SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
