@@ -52,9 +52,11 @@ check_summary() {
 		sleep 1
 		printf 'q'
 	} > "$in" &
+	local writer=$!
 	status=0
 	"$MKVM" --timeout 120 "$P/serial.elf" < "$in" > "$out" || status=$?
-	wait
+	# mini-kvm is done: the writer has nothing left to do (never wait on it).
+	kill "$writer" 2> /dev/null || true
 	output="$(cat "$out")"
 	echo "$output"
 	[ "$status" -eq 0 ]
