@@ -23,14 +23,6 @@
 #include "arch/x86/acpi.h"
 #include "loaders/bzimage.h"
 
-int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	(void)argc;
-	(void)argv;
-	loader_init();
-	return 0;
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct fdp f = {data, size};

@@ -13,11 +13,15 @@
 
 static struct guest_mem lmem;
 
-static inline void loader_init(void)
+/* libFuzzer's start-up hook, the same for every loader target. */
+int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
+	(void)argc;
+	(void)argv;
 	fuzz_quiet_stdout();
 	fuzz_mem_alloc(&lmem, LOADER_MEM);
 	memset(lmem.host, CANARY, lmem.size);
+	return 0;
 }
 
 /* Fills [start, end) with the canary. */
