@@ -4,7 +4,7 @@
 CC       ?= gcc
 CFLAGS   ?= -O2 -g
 CFLAGS   += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Iinclude -Isrc -I$(B)/gen -MMD -MP
-LDLIBS   += -lpthread -lm
+LDLIBS   += -lpthread
 B        := build
 
 VMM_SRCS := $(wildcard src/core/*.c src/arch/x86/*.c src/loaders/*.c src/devices/*.c)

@@ -8,6 +8,8 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include "supervisor.h"
+
 static pthread_mutex_t out_lock = PTHREAD_MUTEX_INITIALIZER;
 static bool use_color;
 
@@ -47,9 +49,12 @@ static void write_all(struct console *c, struct iovec *iov, int cnt)
 	while (cnt > 0) {
 		ssize_t w = writev(STDOUT_FILENO, iov, cnt);
 		if (w < 0) {
-			if (errno == EINTR && !(c->stopping && *c->stopping))
-				continue;
-			return;
+			if (errno != EINTR)
+				return;
+			supervisor_wanted(); /* a slow stdout: the supervisor must run */
+			if (c->stopping && *c->stopping)
+				return;
+			continue;
 		}
 		while (cnt > 0 && (size_t)w >= iov->iov_len) {
 			w -= (ssize_t)iov->iov_len;

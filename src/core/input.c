@@ -9,6 +9,8 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "supervisor.h"
+
 #define RING_SIZE 4096
 #define CTRL_A	  0x01
 
@@ -181,6 +183,7 @@ int input_getchar(const volatile int *stopping)
 {
 	int c;
 
+	supervisor_wanted(); /* this may block: signals and --timeout need it */
 	start_reader_once();
 	pthread_mutex_lock(&in.lock);
 	while (in.count == 0 && !in.eof && !*stopping)

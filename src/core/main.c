@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * mini-kvm: parse the command line, load every image into its own VM, run
- * one vCPU thread per guest, and wait for them, a timeout or a signal.
+ * its vCPUs (the first one on this thread, the others on threads of their
+ * own) and wait for them, a timeout or a signal (supervisor.c).
  */
 #include <errno.h>
 #include <libgen.h>
 #include <limits.h>
-#include <math.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -23,29 +23,16 @@
 #include "input.h"
 #include "kvm.h"
 #include "seccomp.h"
+#include "supervisor.h"
 #include "loaders/boot.h"
 #include "mkvm/abi.h"
 #include "vcpu.h"
 #include "vm.h"
 
-static pthread_t main_thread;
-static int guests_done;	 /* atomic: guests whose vCPU thread has ended */
-static int quit_pressed; /* atomic: Ctrl-A x */
 static struct options opts;
 static struct boot_args boot_args; /* --mode, --append, --initrd: same for every guest */
 
-static void notify_main(void)
-{
-	pthread_kill(main_thread, SIGUSR2);
-}
-
-static void on_quit_key(void)
-{
-	__atomic_store_n(&quit_pressed, 1, __ATOMIC_RELEASE);
-	notify_main();
-}
-
-/* Runs on the vCPU thread once its guest has ended. */
+/* Runs on the guest's last vCPU thread once it has ended. */
 static void guest_ended(struct vm *vm)
 {
 	console_finish(&vm->con);
@@ -54,8 +41,7 @@ static void guest_ended(struct vm *vm)
 			    vm->dump[0] ? "\n" : "", vm->dump);
 	else if (opts.nimages > 1 && !opts.quiet)
 		console_msg(&vm->con, vm->name, "exited with status %d", vm->status);
-	__atomic_add_fetch(&guests_done, 1, __ATOMIC_ACQ_REL);
-	notify_main();
+	supervisor_guest_ended();
 }
 
 /* "path/to/hello.bin" -> "hello", made unique with "#N" for repeats. */
@@ -153,106 +139,6 @@ static int setup_guest(struct vm *vm, struct kvm *kvm, const struct image *img)
 	return 0;
 }
 
-static void stop_all(struct vm *vms, int n, int status, const char *why)
-{
-	for (int i = 0; i < n; i++)
-		vm_stop(&vms[i], status, why);
-}
-
-/*
- * A partial line (a prompt, an echoed key) that has waited a whole poll
- * period is flushed: vCPU 0 is asked to do it (it owns the buffer) and
- * kicked out of KVM_RUN.  Costs one exit per idle prompt, nothing per byte.
- */
-static bool flush_idle_output(struct vm *vms, int n)
-{
-	bool pending = false;
-
-	for (int i = 0; i < n; i++) {
-		struct vm *vm = &vms[i];
-
-		/* Prefixed lines (several guests) must never tear: not for them. */
-		if (vm->ended || vm->con.prefixed ||
-		    !__atomic_load_n(&vm->con.pending, __ATOMIC_RELAXED)) {
-			vm->pending_polls = 0;
-			continue;
-		}
-		pending = true;
-		if (++vm->pending_polls < 2)
-			continue;
-		vm->pending_polls = 0;
-		__atomic_store_n(&vm->flush_request, 1, __ATOMIC_RELEASE);
-		if (vm->cpus[0].started && !vm->cpus[0].done)
-			pthread_kill(vm->cpus[0].thread, SIGUSR1);
-	}
-	return pending;
-}
-
-/* Waits for every guest; handles --timeout, signals and Ctrl-A x. */
-static void supervise(struct vm *vms, int n, const sigset_t *waitset)
-{
-	struct timespec now, deadline;
-	bool stopping = false, pending = false;
-	char why[64];
-
-	clock_gettime(CLOCK_MONOTONIC, &deadline);
-	if (opts.timeout > 0) {
-		double whole = floor(opts.timeout);
-		deadline.tv_sec += (time_t)whole;
-		deadline.tv_nsec += (long)((opts.timeout - whole) * 1e9);
-		if (deadline.tv_nsec >= 1000000000L) {
-			deadline.tv_sec++;
-			deadline.tv_nsec -= 1000000000L;
-		}
-	}
-	while (__atomic_load_n(&guests_done, __ATOMIC_ACQUIRE) < n) {
-		/* Re-kick period once stopping; partial-line check otherwise. */
-		struct timespec wait = {0, CONSOLE_IDLE_FLUSH_MS * 1000 * 1000};
-		int sig;
-
-		if (!stopping && opts.timeout > 0) {
-			clock_gettime(CLOCK_MONOTONIC, &now);
-			wait.tv_sec = deadline.tv_sec - now.tv_sec;
-			wait.tv_nsec = deadline.tv_nsec - now.tv_nsec;
-			if (wait.tv_nsec < 0) {
-				wait.tv_sec--;
-				wait.tv_nsec += 1000000000L;
-			}
-			if (wait.tv_sec < 0) {
-				snprintf(why, sizeof(why), "timeout: still running after %g s",
-					 opts.timeout);
-				stop_all(vms, n, MKVM_EXIT_TIMEOUT, why);
-				stopping = true;
-				continue;
-			}
-		}
-		/* Poll for partial lines: often while one waits, rarely when idle
-		 * (a halted guest then costs 10 wake-ups a second). */
-		long poll_ns = (pending ? 1 : 5) * CONSOLE_IDLE_FLUSH_MS * 1000000L;
-		if (wait.tv_sec > 0 || wait.tv_nsec > poll_ns) {
-			wait.tv_sec = 0;
-			wait.tv_nsec = poll_ns;
-		}
-		sig = sigtimedwait(waitset, NULL, &wait);
-		if (!stopping)
-			pending = flush_idle_output(vms, n);
-		if (sig == SIGINT || sig == SIGTERM || sig == SIGHUP) {
-			snprintf(why, sizeof(why), "stopped by signal %d (%s)", sig,
-				 strsignal(sig));
-			stop_all(vms, n, MKVM_EXIT_SIGNAL_BASE + sig, why);
-			stopping = true;
-		} else if (__atomic_load_n(&quit_pressed, __ATOMIC_ACQUIRE) && !stopping) {
-			stop_all(vms, n, MKVM_EXIT_USER_QUIT, "quit by user (Ctrl-A x)");
-			stopping = true;
-		} else if (stopping) {
-			/* A kick can land just before KVM_RUN or read(): repeat it. */
-			for (int i = 0; i < n; i++)
-				vm_kick_all(&vms[i]);
-			input_wake_all();
-		}
-	}
-}
-
 /* --stats: the counters of all of a guest's vCPUs, summed. */
 static void print_stats(const struct vm *vm)
 {
@@ -277,7 +163,7 @@ int main(int argc, char **argv)
 	struct image *imgs;
 	struct vm *vms;
 	struct kvm kvm;
-	sigset_t waitset;
+	sigset_t unblock;
 	char err[512];
 	int n, rc, status, started = 0;
 
@@ -319,20 +205,9 @@ int main(int argc, char **argv)
 	if (kvm_open(&kvm) < 0)
 		return MKVM_EXIT_VMM_ERROR;
 
-	/* Signals: the main thread takes them synchronously in supervise(). */
-	main_thread = pthread_self();
-	sigemptyset(&waitset);
-	sigaddset(&waitset, SIGINT);
-	sigaddset(&waitset, SIGTERM);
-	sigaddset(&waitset, SIGHUP);
-	sigaddset(&waitset, SIGUSR2);
-	{
-		sigset_t block = waitset;
-		sigaddset(&block, SIGUSR1); /* only vCPU threads take kicks */
-		pthread_sigmask(SIG_BLOCK, &block, NULL);
-	}
-	signal(SIGPIPE, SIG_IGN);
-	vcpu_signals_init();
+	/* Signals belong to the supervisor (supervisor.h); nothing takes
+	 * them asynchronously before the guests run. */
+	supervisor_init();
 	console_setup(opts.color);
 
 	for (int i = 0; i < n; i++) {
@@ -352,11 +227,12 @@ int main(int argc, char **argv)
 			console_set_shared(&vm->con);
 		image_free(&imgs[i]);
 	}
+	supervisor_prepare(vms, n, opts.timeout);
 	if (!opts.no_seccomp) {
 		if (seccomp_install() < 0)
 			return MKVM_EXIT_VMM_ERROR;
 	}
-	if (input_start(on_quit_key, vms[0].profile == PROFILE_PC) < 0) {
+	if (input_start(supervisor_quit, vms[0].profile == PROFILE_PC) < 0) {
 		fprintf(stderr, "mini-kvm: cannot start the input thread\n");
 		return MKVM_EXIT_VMM_ERROR;
 	}
@@ -367,19 +243,29 @@ int main(int argc, char **argv)
 		(void)!getppid();
 	if (getenv("MKVM_TEST_CRASH"))
 		raise(SIGSEGV);
+	/* vCPU 0 of the first guest runs on this thread, the others on their own. */
 	for (; started < n; started++) {
-		int rc = vcpu_start(&vms[started], guest_ended);
+		rc = vcpu_start(&vms[started], guest_ended, started == 0);
 		if (rc < 0) {
 			fprintf(stderr, "mini-kvm: cannot start vCPU thread %d: %s\n", started,
 				strerror(-rc));
 			started++; /* its threads, if any, count themselves out */
-			stop_all(vms, started, MKVM_EXIT_VMM_ERROR, "VMM failure");
+			for (int i = 0; i < started; i++)
+				vm_stop(&vms[i], MKVM_EXIT_VMM_ERROR, "VMM failure");
 			break;
 		}
 	}
-	supervise(vms, started, &waitset);
+	rc = supervisor_begin(started, &unblock);
+	if (rc < 0) {
+		fprintf(stderr, "mini-kvm: cannot start the supervisor thread: %s\n",
+			strerror(-rc));
+		for (int i = 0; i < started; i++)
+			vm_stop(&vms[i], MKVM_EXIT_VMM_ERROR, "VMM failure");
+	}
+	vcpu_run(&vms[0].cpus[0], &unblock); /* returns once the first guest has ended */
+	supervisor_end();		     /* ... and the others */
 	for (int i = 0; i < started; i++)
-		for (unsigned c = 0; c < vms[i].ncpus; c++)
+		for (unsigned c = i == 0 ? 1 : 0; c < vms[i].ncpus; c++)
 			if (vms[i].cpus[c].started)
 				pthread_join(vms[i].cpus[c].thread, NULL);
 	input_restore_terminal();

@@ -9,16 +9,25 @@
 #include <time.h>
 
 #include "mkvm/abi.h"
+#include "supervisor.h"
 
-/* The kvm_run of the vCPU running on this thread, for the kick handler. */
-static __thread struct kvm_run *this_run;
+/* The kvm_run of the vCPU running on this thread, for the kick handler;
+ * volatile: a handler on this thread must see it cleared. */
+static __thread struct kvm_run *volatile this_run;
+
+void vcpu_kick_self(void)
+{
+	struct kvm_run *run = this_run;
+
+	/* Makes the current or the next KVM_RUN return at once with EINTR. */
+	if (run)
+		run->immediate_exit = 1;
+}
 
 static void kick_handler(int sig)
 {
 	(void)sig;
-	/* Makes the current or the next KVM_RUN return at once with EINTR. */
-	if (this_run)
-		this_run->immediate_exit = 1;
+	vcpu_kick_self();
 }
 
 void vcpu_signals_init(void)
@@ -120,16 +129,12 @@ static enum io_result handle_exit(struct vcpu *c)
 	}
 }
 
-static void *vcpu_thread(void *arg)
+void vcpu_run(struct vcpu *c, const sigset_t *unblock)
 {
-	struct vcpu *c = arg;
 	struct vm *vm = c->vm;
-	sigset_t kick;
 
 	this_run = c->run;
-	sigemptyset(&kick);
-	sigaddset(&kick, SIGUSR1);
-	pthread_sigmask(SIG_UNBLOCK, &kick, NULL);
+	pthread_sigmask(SIG_UNBLOCK, unblock, NULL);
 
 	clock_gettime(CLOCK_MONOTONIC, &c->stats.start);
 	while (!vm->stopping) {
@@ -138,6 +143,7 @@ static void *vcpu_thread(void *arg)
 				c->run->immediate_exit = 0;
 				if (__atomic_exchange_n(&vm->flush_request, 0, __ATOMIC_ACQ_REL))
 					console_flush(&vm->con); /* a prompt waited too long */
+				supervisor_wanted();		 /* a signal or the lazy timer */
 				continue; /* kicked: the loop condition decides */
 			}
 			vm_end(vm, MKVM_EXIT_VMM_ERROR, "KVM_RUN failed: %s", strerror(errno));
@@ -153,11 +159,21 @@ static void *vcpu_thread(void *arg)
 		vm_end(vm, MKVM_EXIT_VMM_ERROR, "vCPU %u stopped without a reason", c->id);
 	if (__atomic_sub_fetch(&vm->cpus_running, 1, __ATOMIC_ACQ_REL) == 0)
 		c->on_exit(vm); /* may block on a slow stdout: still kickable */
+	this_run = NULL;
 	c->done = 1;
+}
+
+static void *vcpu_thread(void *arg)
+{
+	sigset_t kick;
+
+	sigemptyset(&kick);
+	sigaddset(&kick, SIGUSR1);
+	vcpu_run(arg, &kick);
 	return NULL;
 }
 
-int vcpu_start(struct vm *vm, void (*on_exit)(struct vm *vm))
+int vcpu_start(struct vm *vm, void (*on_exit)(struct vm *vm), bool here)
 {
 	vm->cpus_running = (int)vm->ncpus;
 	for (unsigned i = 0; i < vm->ncpus; i++) {
@@ -165,6 +181,11 @@ int vcpu_start(struct vm *vm, void (*on_exit)(struct vm *vm))
 		int err;
 
 		c->on_exit = on_exit;
+		if (i == 0 && here) {
+			c->thread = pthread_self();
+			c->started = true;
+			continue;
+		}
 		err = pthread_create(&c->thread, NULL, vcpu_thread, c);
 		if (err) {
 			vm_end(vm, MKVM_EXIT_VMM_ERROR, "cannot start vCPU thread %u", i);

@@ -1,14 +1,28 @@
 /* SPDX-License-Identifier: MIT */
-/* The vCPU thread: KVM_RUN in a loop, each exit handed to the device bus. */
+/* A vCPU: KVM_RUN in a loop, each exit handed to the device bus. */
 #ifndef MKVM_VCPU_H
 #define MKVM_VCPU_H
+
+#include <signal.h>
+#include <stdbool.h>
 
 #include "vm.h"
 
 /* Installs the SIGUSR1 handler used to kick vCPUs out of KVM_RUN. */
 void vcpu_signals_init(void);
 
-/* Starts the vCPU thread of @vm; @on_exit runs in it when the guest ends. */
-int vcpu_start(struct vm *vm, void (*on_exit)(struct vm *vm));
+/* Makes the calling thread's KVM_RUN return (async-signal-safe). */
+void vcpu_kick_self(void);
+
+/*
+ * Starts a thread for each vCPU of @vm; @on_exit runs on the last one to end
+ * when the guest ends.  With @here, vCPU 0 gets no thread: the caller runs
+ * it with vcpu_run().  Negative errno if a thread cannot start.
+ */
+int vcpu_start(struct vm *vm, void (*on_exit)(struct vm *vm), bool here);
+
+/* Runs vCPU @c on the calling thread until its guest ends; @unblock is
+ * unblocked once kicks can reach it (SIGUSR1 at least). */
+void vcpu_run(struct vcpu *c, const sigset_t *unblock);
 
 #endif

@@ -28,10 +28,10 @@ struct vcpu {
 	int fd;
 	struct kvm_run *run;
 	size_t run_size;
-	pthread_t thread;
+	pthread_t thread;		/* its own, or the main thread (vCPU 0 of guest 0) */
 	void (*on_exit)(struct vm *vm); /* runs on the last vCPU thread to end */
 	bool started;			/* the thread exists */
-	volatile int done;		/* the thread has finished */
+	volatile int done;		/* the vCPU loop has finished */
 	struct vm_stats stats;		/* this vCPU's counters (no sharing) */
 };
 

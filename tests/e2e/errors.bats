@@ -64,6 +64,23 @@ load helpers
 	[[ "$output" == *"hctest: write ok"* ]] # output before the block was flushed
 }
 
+@test "a guest blocked in GETCHAR without --timeout stops on SIGTERM" {
+	# One guest, one vCPU, no --timeout: the main thread runs the guest and
+	# must hand supervision to its thread before it blocks on input.
+	mkfifo "$BATS_TEST_TMPDIR/fifo"
+	sleep 60 > "$BATS_TEST_TMPDIR/fifo" & writer=$!
+	"$MKVM" "$G/hctest.bin" < "$BATS_TEST_TMPDIR/fifo" > "$BATS_TEST_TMPDIR/out" \
+		2> "$BATS_TEST_TMPDIR/err" & pid=$!
+	for _ in $(seq 100); do grep -q "write ok" "$BATS_TEST_TMPDIR/out" && break; sleep 0.1; done
+	kill -TERM $pid
+	for _ in $(seq 100); do kill -0 $pid 2>/dev/null || break; sleep 0.1; done
+	kill -0 $pid 2>/dev/null && { kill -KILL $pid $writer; false; } # still there: hung
+	wait $pid || st=$?
+	kill $writer
+	[ "$st" -eq 143 ]
+	grep -q "stopped by signal 15" "$BATS_TEST_TMPDIR/err"
+}
+
 # ---- bad input: one clear line naming the file or value, status 2 ----------
 
 @test "missing image file" {

@@ -41,8 +41,8 @@ expect_fibonacci() {
 	done
 }
 
-# wait_running PID: until mini-kvm runs its vCPU thread (beside main; the
-# input thread may already have ended at EOF).
+# wait_running PID: until mini-kvm runs its guest with the supervisor thread
+# beside main (started at once, or once a single guest's run lasts 100 ms).
 wait_running() {
 	for _ in $(seq 100); do
 		[ "$(ls "/proc/$1/task" 2>/dev/null | wc -l)" -ge 2 ] && return 0

@@ -83,6 +83,22 @@ ends_cleanly() {
 	grep -q "timeout: still running after 1 s" "$BATS_TEST_TMPDIR/err"
 }
 
+@test "a guest flooding a console nobody reads (4 KiB per exit) stops on SIGTERM (no --timeout)" {
+	# The main thread runs this guest and blocks in writev: the interrupted
+	# write must hand supervision to the supervisor thread, which stops it.
+	mkfifo "$BATS_TEST_TMPDIR/fifo"
+	sleep 60 < "$BATS_TEST_TMPDIR/fifo" & reader=$! # opens the pipe, never reads
+	"$MKVM" "$T/wflood.bin" > "$BATS_TEST_TMPDIR/fifo" 2> "$BATS_TEST_TMPDIR/err" & pid=$!
+	sleep 2
+	kill -TERM $pid
+	for _ in $(seq 100); do kill -0 $pid 2>/dev/null || break; sleep 0.1; done
+	kill -0 $pid 2>/dev/null && { kill -KILL $pid $reader; false; } # still there: hung
+	wait $pid || st=$?
+	kill $reader
+	[ "$st" -eq 143 ]
+	grep -q "stopped by signal 15" "$BATS_TEST_TMPDIR/err"
+}
+
 @test "a guest that never reads stdin while input floods in: --timeout, no hang" {
 	run bash -c "yes | '$MKVM' --timeout 1 '$T/loop.bin'"
 	[ "$status" -eq 124 ]
