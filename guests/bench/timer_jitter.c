@@ -14,8 +14,8 @@
  */
 #include "rt.h"
 
-#define PIT_HZ	 1193182
-#define RATE	 100
+#define PIT_HZ	   1193182
+#define RATE	   100
 #define MAX_DELTAS 2000
 
 static uint64_t deltas[MAX_DELTAS];

@@ -25,7 +25,7 @@ static void all_ports(void)
 
 static void mmio(uint32_t ram)
 {
-	static const uint32_t addrs[] = { 0xf0000000u, 0xfebff000u, 0xffffffc0u, 0xc0000000u };
+	static const uint32_t addrs[] = {0xf0000000u, 0xfebff000u, 0xffffffc0u, 0xc0000000u};
 
 	for (unsigned i = 0; i < sizeof(addrs) / sizeof(addrs[0]); i++) {
 		volatile uint32_t *p = (volatile uint32_t *)addrs[i];
@@ -57,7 +57,10 @@ int kmain(uint32_t magic, const uint32_t *info)
 	} else if (cmdline_is(cmd, "triple")) {
 		what = "triple";
 		/* A divide error with an IDT limit of 0: #GP, #DF, shutdown. */
-		__asm__ volatile("lidt %0; xor %%ecx, %%ecx; div %%ecx" : : "m"(no_idt) : "eax", "ecx", "edx");
+		__asm__ volatile("lidt %0; xor %%ecx, %%ecx; div %%ecx"
+				 :
+				 : "m"(no_idt)
+				 : "eax", "ecx", "edx");
 	} else {
 		return 2;
 	}

@@ -20,7 +20,7 @@ static void fw_cfg_read(void *buf, uint32_t n)
 
 int kmain(void)
 {
-	char sig[5] = { 0 };
+	char sig[5] = {0};
 	uint32_t ram[2], cpus = 0;
 
 	fw_cfg_select(0x00);

@@ -9,14 +9,14 @@
 #include "rt.h"
 
 #define TRAMPOLINE 0x10000 /* SIPI vector 0x10 starts CPUs at 0x1000:0000 */
-#define ADDS 10000
-#define MAX_CPUS 16
-#define LAPIC 0xfee00000u
+#define ADDS	   10000
+#define MAX_CPUS   16
+#define LAPIC	   0xfee00000u
 
 extern char ap_tramp_start[], ap_tramp_end[];
 void ap_main(uint32_t index);
 
-volatile uint32_t ap_next;	 /* hands out indexes (and stacks) to APs */
+volatile uint32_t ap_next; /* hands out indexes (and stacks) to APs */
 uint8_t ap_stacks[MAX_CPUS][4096] __attribute__((aligned(16)));
 static volatile uint32_t counter, lock, done;
 
@@ -113,7 +113,7 @@ int kmain(void)
 		*dst++ = *p;
 	lapic_write(0xf0, lapic_read(0xf0) | 0x100); /* software-enable the LAPIC */
 	lapic_write(0x310, 0);
-	lapic_write(0x300, 0x000c4500); /* INIT to all but self */
+	lapic_write(0x300, 0x000c4500);			     /* INIT to all but self */
 	lapic_write(0x300, 0x000c4600 | (TRAMPOLINE >> 12)); /* SIPI */
 	lapic_write(0x300, 0x000c4600 | (TRAMPOLINE >> 12)); /* and again, as the MP spec says */
 	add_and_report(0);

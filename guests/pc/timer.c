@@ -9,7 +9,7 @@
 #include "rt.h"
 
 #define PIT_HZ 1193182
-#define RATE 100
+#define RATE   100
 
 static volatile uint32_t ticks;
 static uint64_t last, dmin = ~0ull, dmax;

@@ -102,9 +102,9 @@
 #define PC_KVM_TSS_ADDR 0xfffbd000
 
 /* Ports of the PC profile's small devices (docs/machine.md). */
-#define POST_PORT 0x80       /* boot-progress marker, shown by --stats */
-#define DEBUG_EXIT_PORT 0xf4 /* QEMU isa-debug-exit: status (v << 1) | 1 */
-#define FW_CFG_PORT 0x510    /* QEMU fw_cfg: selector 0x510, data 0x511 */
+#define POST_PORT	0x80  /* boot-progress marker, shown by --stats */
+#define DEBUG_EXIT_PORT 0xf4  /* QEMU isa-debug-exit: status (v << 1) | 1 */
+#define FW_CFG_PORT	0x510 /* QEMU fw_cfg: selector 0x510, data 0x511 */
 
 /* The virtio-mmio block device (--disk), legacy (version 1) register
  * layout as in "OS in 1,000 lines"; Linux finds it through the command
@@ -113,9 +113,9 @@
 #define VIRTIO_BLK_MMIO_SIZE 0x200
 
 /* ISA interrupt lines of the PC profile's devices. */
-#define IRQ_PIT 0
-#define IRQ_KEYBOARD 1
-#define IRQ_COM1 4
+#define IRQ_PIT	       0
+#define IRQ_KEYBOARD   1
+#define IRQ_COM1       4
 #define IRQ_VIRTIO_BLK 5
 
 /* GDT selectors set up by the VMM (protected, paging and long mode). */

@@ -34,15 +34,15 @@
 
 #include "core/vm.h"
 
-#define FUZZ_CHECK(cond, ...)                                                           \
-	do {                                                                             \
-		if (!(cond)) {                                                           \
-			fprintf(stderr, "FUZZ INVARIANT FAILED %s:%d: %s: ", __FILE__,    \
-				__LINE__, #cond);                                         \
-			fprintf(stderr, __VA_ARGS__);                                     \
-			fputc('\n', stderr);                                              \
-			abort();                                                          \
-		}                                                                        \
+#define FUZZ_CHECK(cond, ...)                                                                      \
+	do {                                                                                       \
+		if (!(cond)) {                                                                     \
+			fprintf(stderr, "FUZZ INVARIANT FAILED %s:%d: %s: ", __FILE__, __LINE__,   \
+				#cond);                                                            \
+			fprintf(stderr, __VA_ARGS__);                                              \
+			fputc('\n', stderr);                                                       \
+			abort();                                                                   \
+		}                                                                                  \
 	} while (0)
 
 /* ---- reading the input ---------------------------------------------------- */
@@ -69,9 +69,18 @@ static inline uint64_t fdp_uint(struct fdp *f, unsigned bytes)
 	return v;
 }
 
-static inline uint16_t fdp_u16(struct fdp *f) { return (uint16_t)fdp_uint(f, 2); }
-static inline uint32_t fdp_u32(struct fdp *f) { return (uint32_t)fdp_uint(f, 4); }
-static inline uint64_t fdp_u64(struct fdp *f) { return fdp_uint(f, 8); }
+static inline uint16_t fdp_u16(struct fdp *f)
+{
+	return (uint16_t)fdp_uint(f, 2);
+}
+static inline uint32_t fdp_u32(struct fdp *f)
+{
+	return (uint32_t)fdp_uint(f, 4);
+}
+static inline uint64_t fdp_u64(struct fdp *f)
+{
+	return fdp_uint(f, 8);
+}
 
 /* A 64-bit number near the interesting edges of [0, @size]: the fuzzer
  * finds size - 1 much more easily this way than as 8 raw bytes. */
@@ -109,8 +118,8 @@ static inline void fuzz_quiet_stdout(void)
 #define FAKE_IRQS    24
 
 struct fake_kvm {
-	bool regs_ok;	    /* KVM_GET_REGS succeeds */
-	uint64_t rsi, rcx;  /* ...with these */
+	bool regs_ok;	   /* KVM_GET_REGS succeeds */
+	uint64_t rsi, rcx; /* ...with these */
 	int level[FAKE_IRQS];
 	unsigned irq_calls; /* KVM_IRQ_LINE ioctls */
 	unsigned get_regs;  /* KVM_GET_REGS ioctls */
@@ -199,7 +208,6 @@ static inline void fuzz_vm_restart(struct vm *vm)
 	vm->status = 0;
 	vm->reason[0] = '\0';
 }
-
 
 /* One port access as the vCPU loop makes it (src/core/vcpu.c handle_io):
  * bus_dispatch() with a->cpu set.  Returns the result; checks what every

@@ -68,8 +68,8 @@ static void check_bus(const struct bus *b, const struct model *m)
 		FUZZ_CHECK(j >= 0 && m->base[j] == r->base && m->len[j] == r->len,
 			   "range %u (0x%llx+0x%llx) not in the model", i,
 			   (unsigned long long)r->base, (unsigned long long)r->len);
-		FUZZ_CHECK((uintptr_t)r->opaque == (uintptr_t)j + 1, "range %u has the wrong opaque",
-			   i);
+		FUZZ_CHECK((uintptr_t)r->opaque == (uintptr_t)j + 1,
+			   "range %u has the wrong opaque", i);
 	}
 }
 
@@ -107,8 +107,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			FUZZ_CHECK(got == want, "bus_register(0x%llx, 0x%llx) = %d, model %d",
 				   (unsigned long long)base, (unsigned long long)len, got, want);
 			if (op & 8) /* a NULL handler is refused and changes nothing */
-				FUZZ_CHECK(bus_register(&b, base, len ? len : 1, "null", NULL, NULL) ==
-						   -EINVAL,
+				FUZZ_CHECK(bus_register(&b, base, len ? len : 1, "null", NULL,
+							NULL) == -EINVAL,
 					   "NULL handler accepted");
 			check_bus(&b, &m);
 		} else { /* find and dispatch */
@@ -118,8 +118,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			uint8_t buf[8];
 			int j = model_find(&m, addr);
 			const struct bus_range *r = bus_find(&b, addr);
-			struct io_access a = {.addr = addr, .data = buf, .size = asize,
-					      .is_write = write};
+			struct io_access a = {
+				.addr = addr, .data = buf, .size = asize, .is_write = write};
 			enum io_result res;
 
 			memset(buf, 0x11, sizeof(buf));
@@ -130,11 +130,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			if (j < 0) {
 				FUZZ_CHECK(res == IO_UNHANDLED && calls == 0, "unhandled dispatch");
 				for (unsigned i = 0; i < asize; i++)
-					FUZZ_CHECK(buf[i] == (write ? 0x11 : 0xff), "byte %u = 0x%x", i,
-						   buf[i]);
+					FUZZ_CHECK(buf[i] == (write ? 0x11 : 0xff),
+						   "byte %u = 0x%x", i, buf[i]);
 			} else {
-				FUZZ_CHECK(res == IO_DONE && calls == 1, "dispatch called %u", calls);
-				FUZZ_CHECK(last_dev == (uintptr_t)j + 1, "dispatch to device %lu, want %d",
+				FUZZ_CHECK(res == IO_DONE && calls == 1, "dispatch called %u",
+					   calls);
+				FUZZ_CHECK(last_dev == (uintptr_t)j + 1,
+					   "dispatch to device %lu, want %d",
 					   (unsigned long)last_dev, j + 1);
 				FUZZ_CHECK(last_offset == addr - m.base[j], "offset 0x%llx",
 					   (unsigned long long)last_offset);

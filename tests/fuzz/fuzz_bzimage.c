@@ -71,9 +71,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 		FUZZ_CHECK(bz_is_bzimage(&img), "loaded without HdrS");
 		FUZZ_CHECK(b.rsi == LINUX_ZERO_PAGE_ADDR &&
-				   (b.mode == MODE_LONG ? b.entry == PC_KERNEL_MIN + 0x200
-							: b.mode == MODE_PROTECTED &&
-								  b.entry == PC_KERNEL_MIN),
+				   (b.mode == MODE_LONG
+					    ? b.entry == PC_KERNEL_MIN + 0x200
+					    : b.mode == MODE_PROTECTED && b.entry == PC_KERNEL_MIN),
 			   "boot state mode %d entry 0x%llx rsi 0x%llx", b.mode,
 			   (unsigned long long)b.entry, (unsigned long long)b.rsi);
 		FUZZ_CHECK(memcmp(zp + BP_HEADER, "HdrS", 4) == 0 && zp[BP_E820_ENTRIES] == 3,

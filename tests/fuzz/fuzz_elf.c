@@ -30,8 +30,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_CHECK(info.highest <= lmem.size, "highest 0x%llx past memory",
 			   (unsigned long long)info.highest);
 		FUZZ_CHECK(info.entry_pa >= info.lowest && info.entry_pa < info.highest,
-			   "entry_pa 0x%llx outside 0x%llx..0x%llx", (unsigned long long)info.entry_pa,
-			   (unsigned long long)info.lowest, (unsigned long long)info.highest);
+			   "entry_pa 0x%llx outside 0x%llx..0x%llx",
+			   (unsigned long long)info.entry_pa, (unsigned long long)info.lowest,
+			   (unsigned long long)info.highest);
 		/* Loaded bytes must not stay there for the next input's checks. */
 		canary_set(info.lowest, info.highest);
 	} else {

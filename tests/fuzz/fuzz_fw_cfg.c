@@ -43,8 +43,8 @@ static uint32_t model_item(const struct vm *v, uint16_t key, uint8_t out[8])
 	}
 }
 
-static const uint16_t ports[] = {0x7f, 0x80, 0x81, 0xf3, 0xf4, 0xf5, 0xf6, 0xf7, 0xf8,
-				 0x50f, 0x510, 0x511, 0x512};
+static const uint16_t ports[] = {0x7f, 0x80, 0x81,  0xf3,  0xf4,  0xf5, 0xf6,
+				 0xf7, 0xf8, 0x50f, 0x510, 0x511, 0x512};
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -60,8 +60,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	while (f.n) {
 		uint8_t sel = fdp_u8(&f), flags = fdp_u8(&f);
-		uint16_t port = (sel & 0x80) ? fdp_u16(&f)
-					     : ports[(sel & 0x7f) % (sizeof(ports) / sizeof(ports[0]))];
+		uint16_t port = (sel & 0x80)
+					? fdp_u16(&f)
+					: ports[(sel & 0x7f) % (sizeof(ports) / sizeof(ports[0]))];
 		bool write = flags & 1;
 		unsigned asize = 1u << ((flags >> 1) % 3);
 		unsigned npost = vm.cpus[0].stats.npost;
@@ -78,7 +79,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				uint32_t v = 0;
 				for (unsigned i = 0; i < asize; i++)
 					v |= (uint32_t)orig[i] << (8 * i);
-				FUZZ_CHECK(res == IO_STOP && vm.status == (int)(((v << 1) | 1) & 0xff),
+				FUZZ_CHECK(res == IO_STOP &&
+						   vm.status == (int)(((v << 1) | 1) & 0xff),
 					   "debug-exit write 0x%x: result %d status %d", v, res,
 					   vm.status);
 				fuzz_vm_restart(&vm);
@@ -92,7 +94,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 						   vm.cpus[0].stats.post[npost].code == orig[0],
 					   "POST marker not kept");
 			else if (write)
-				FUZZ_CHECK(vm.cpus[0].stats.post_dropped == dropped + 1, "POST drop");
+				FUZZ_CHECK(vm.cpus[0].stats.post_dropped == dropped + 1,
+					   "POST drop");
 			else
 				FUZZ_CHECK(buf[0] == 0xff && vm.cpus[0].stats.npost == npost,
 					   "POST read");

@@ -41,20 +41,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			FUZZ_CHECK(p == m.host + gpa, "gmem_ptr points elsewhere");
 		if (len > sizeof(scratch)) {
 			FUZZ_CHECK(!in, "len bigger than memory accepted");
-			FUZZ_CHECK(gmem_read(&m, scratch, gpa, len) == -1, "gmem_read out of range");
+			FUZZ_CHECK(gmem_read(&m, scratch, gpa, len) == -1,
+				   "gmem_read out of range");
 			continue;
 		}
 		if (op & 2) {
 			uint8_t v = fdp_u8(&f);
 			memset(scratch, v, len);
-			FUZZ_CHECK(gmem_write(&m, gpa, scratch, len) == (in ? 0 : -1), "gmem_write");
+			FUZZ_CHECK(gmem_write(&m, gpa, scratch, len) == (in ? 0 : -1),
+				   "gmem_write");
 			if (in)
 				for (uint64_t i = 0; i < len; i++)
 					FUZZ_CHECK(m.host[gpa + i] == v, "byte not written");
 		} else {
 			FUZZ_CHECK(gmem_read(&m, scratch, gpa, len) == (in ? 0 : -1), "gmem_read");
 			if (in)
-				FUZZ_CHECK(memcmp(scratch, m.host + gpa, len) == 0, "bytes not read");
+				FUZZ_CHECK(memcmp(scratch, m.host + gpa, len) == 0,
+					   "bytes not read");
 		}
 	}
 	fuzz_mem_free(&m);

@@ -36,14 +36,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* 4..64 KiB, or just over HC_WRITE_MAX so that the length limit is
 	 * what refuses a call (with less memory the range check would). */
 	fuzz_mem_alloc(&vm.mem, (msel & 0x80) ? HC_WRITE_MAX + 4096ull * (msel & 3)
-					       : 4096ull * (1 + msel % 16));
+					      : 4096ull * (1 + msel % 16));
 	memset(vm.mem.host, 'x', 4096);
 	FUZZ_CHECK(hypercall_register(&vm) == 0, "hypercall_register");
 	FUZZ_CHECK(hypercall_register(&vm) == -EEXIST, "second hypercall_register");
 
 	while (f.n) {
 		uint8_t sel = fdp_u8(&f), flags = fdp_u8(&f);
-		uint16_t port = (sel & 0x80) ? fdp_u16(&f) : (uint16_t)(HC_PORT_BASE - 8 + (sel & 0x1f));
+		uint16_t port =
+			(sel & 0x80) ? fdp_u16(&f) : (uint16_t)(HC_PORT_BASE - 8 + (sel & 0x1f));
 		bool write = flags & 1;
 		unsigned asize = 1u << ((flags >> 1) % 3);
 		unsigned nr = port - HC_PORT_BASE;
@@ -96,7 +97,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				   "hypercall %u not counted", nr);
 		if (nr == HC_GETCHAR && !write)
 			for (unsigned i = 0; i < asize; i++)
-				FUZZ_CHECK(buf[i] == 0xff, "GETCHAR at EOF: byte %u = 0x%x", i, buf[i]);
+				FUZZ_CHECK(buf[i] == 0xff, "GETCHAR at EOF: byte %u = 0x%x", i,
+					   buf[i]);
 	}
 	console_finish(&vm.con);
 	fuzz_mem_free(&vm.mem);

@@ -39,7 +39,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	while (f.n) {
 		uint8_t op = fdp_u8(&f);
-		uint16_t port = (op & 0x40) ? (uint16_t)(0x5e + fdp_u8(&f) % 8) : (op & 1) ? 0x64 : 0x60;
+		uint16_t port = (op & 0x40) ? (uint16_t)(0x5e + fdp_u8(&f) % 8)
+				: (op & 1)  ? 0x64
+					    : 0x60;
 		bool write = op & 2;
 		unsigned asize = 1u << ((op >> 2) % 3);
 		uint8_t v = fdp_u8(&f);

@@ -65,9 +65,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_CHECK(b.mode == MODE_PROTECTED && b.eax == MB_BOOT_MAGIC &&
 				   b.ebx == PC_BOOTINFO_ADDR,
 			   "boot state mode %d eax 0x%x ebx 0x%x", b.mode, b.eax, b.ebx);
-		FUZZ_CHECK(b.entry >= PC_PGTABLE_END &&
-				   b.entry < lmem.size,
-			   "entry 0x%llx", (unsigned long long)b.entry);
+		FUZZ_CHECK(b.entry >= PC_PGTABLE_END && b.entry < lmem.size, "entry 0x%llx",
+			   (unsigned long long)b.entry);
 		memcpy(info, lmem.host + PC_BOOTINFO_ADDR, sizeof(info));
 		FUZZ_CHECK(info[5] == nmods, "mods_count %u, want %zu", info[5], nmods);
 		for (size_t i = 0; i < nmods; i++) {

@@ -65,8 +65,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		unsigned asize = 1 + (op >> 3 & 7);
 		bool write = op & 0x40;
 		uint8_t buf[8];
-		struct io_access a = {.addr = 0x3f8 + off, .offset = off, .data = buf,
-				      .size = asize, .is_write = write};
+		struct io_access a = {.addr = 0x3f8 + off,
+				      .offset = off,
+				      .data = buf,
+				      .size = asize,
+				      .is_write = write};
 		unsigned ntx = f.ntx;
 
 		if (op & 0x80)
@@ -87,16 +90,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				if (reg == 4)
 					mcr = buf[i] & 0x1f;
 			}
-			FUZZ_CHECK(may_tx || f.ntx == ntx, "transmit without a THR write (lcr 0x%x mcr 0x%x)",
-				   lcr, mcr);
+			FUZZ_CHECK(may_tx || f.ntx == ntx,
+				   "transmit without a THR write (lcr 0x%x mcr 0x%x)", lcr, mcr);
 		} else {
 			for (unsigned i = 0; i < asize; i++) {
 				unsigned reg = off + i;
 				if (reg >= 8)
-					FUZZ_CHECK(buf[i] == 0xff, "byte past the registers: 0x%x", buf[i]);
-				else if (reg == 5)
-					FUZZ_CHECK((buf[i] & 0x60) == 0x60, "LSR 0x%02x without THRE/TEMT",
+					FUZZ_CHECK(buf[i] == 0xff, "byte past the registers: 0x%x",
 						   buf[i]);
+				else if (reg == 5)
+					FUZZ_CHECK((buf[i] & 0x60) == 0x60,
+						   "LSR 0x%02x without THRE/TEMT", buf[i]);
 				else if (reg == 2)
 					FUZZ_CHECK((buf[i] & 0x30) == 0 && ((buf[i] & 0xf) == 1 ||
 									    (buf[i] & 0xf) == 0 ||

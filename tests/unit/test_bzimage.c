@@ -153,7 +153,7 @@ static void test_load_64(void **state)
 	assert_int_equal(zp[BP_TYPE_OF_LOADER], BZ_LOADER_TYPE);
 	assert_int_equal(g32(zp, BP_CMD_LINE_PTR), PC_CMDLINE_ADDR);
 	assert_int_equal(g64(zp, BP_ACPI_RSDP), 0xe0000);
-	assert_int_equal(zp[0], 0); /* outside the header: zero, not dirty */
+	assert_int_equal(zp[0], 0);	/* outside the header: zero, not dirty */
 	assert_int_equal(zp[0x1ef], 0); /* sentinel */
 	/* e820: RAM, legacy hole, RAM from 1 MiB to the end. */
 	assert_int_equal(zp[BP_E820_ENTRIES], 3);
@@ -205,15 +205,15 @@ static void test_refusals(void **state)
 	(void)state;
 	memset(line, 'x', sizeof(line) - 1);
 	line[sizeof(line) - 1] = '\0';
-#define CASE(stmt, want)                            \
-	do {                                        \
-		fx_open(&f);                        \
-		stmt;                               \
-		int rc_ = load(&f, NULL, &b);         \
-		if (rc_ == 0)                           \
-			fail_msg("loaded: %s", #stmt);  \
-		refused(&f, rc_, want);                \
-		fx_close(&f);                       \
+#define CASE(stmt, want)                                                                           \
+	do {                                                                                       \
+		fx_open(&f);                                                                       \
+		stmt;                                                                              \
+		int rc_ = load(&f, NULL, &b);                                                      \
+		if (rc_ == 0)                                                                      \
+			fail_msg("loaded: %s", #stmt);                                             \
+		refused(&f, rc_, want);                                                            \
+		fx_close(&f);                                                                      \
 	} while (0)
 	CASE(f.img.size = 1000, "not a Linux bzImage");
 	CASE(f.img_data[BP_HEADER + 3] = 'x', "no \"HdrS\" magic");
@@ -236,7 +236,8 @@ static void test_refusals(void **state)
 	/* Bad inputs from the command line. */
 	fx_open(&f);
 	refused(&f, load(&f, &with_huge, &b), "initrd of 29360128 bytes does not fit");
-	refused(&f, load(&f, &longline, &b), "command line too long (4199 bytes; this kernel takes at most 2047)");
+	refused(&f, load(&f, &longline, &b),
+		"command line too long (4199 bytes; this kernel takes at most 2047)");
 	p32(f.img_data, BP_CMDLINE_SIZE, 0xffffffff); /* capped by the VMM's page */
 	refused(&f, load(&f, &longline, &b), "at most 4095");
 	fx_close(&f);

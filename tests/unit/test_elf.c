@@ -145,7 +145,10 @@ static const struct bad bad[] = {
 	{"elf_reserved_0", 32, {{P_PADDR, 0, 0}}, "overlaps the VMM area"},
 	{"elf_reserved_pgtable", 64, {{P_PADDR, 0, PC_PGTABLE_ADDR}}, "overlaps the VMM area"},
 	{"elf_reserved_hole", 32, {{P_PADDR, 1, 0xa0000}}, "overlaps the legacy PC hole"},
-	{"elf_reserved_stack", 64, {{P_PADDR, 0, PC_LEGACY_HOLE - 0xfff}}, "overlaps the initial stack area"},
+	{"elf_reserved_stack",
+	 64,
+	 {{P_PADDR, 0, PC_LEGACY_HOLE - 0xfff}},
+	 "overlaps the initial stack area"},
 	{"elf_reserved_hole_end", 32, {{P_PADDR, 0, PC_KERNEL_MIN - 1}}, "legacy PC hole"},
 	{"elf_entry_in_gap", 32, {{F_ENTRY, 0, FX_KBASE + 0x1000}}, "entry point 0x101000"},
 	{"elf_entry_below", 64, {{F_ENTRY, 0, FX_KBASE - 1}}, "entry point 0xfffff is outside"},
@@ -174,7 +177,8 @@ static int boot(struct fx *f, int mode, const char *cmdline, size_t nmods, struc
 {
 	static const struct image mod_img = {"initrd.img", (uint8_t *)"x", 1};
 	static const struct mb_module mod = {&mod_img, "initrd.img"};
-	struct boot_args a = {.mode = mode, .cmdline = cmdline, .mods = nmods ? &mod : NULL, .nmods = nmods};
+	struct boot_args a = {
+		.mode = mode, .cmdline = cmdline, .mods = nmods ? &mod : NULL, .nmods = nmods};
 
 	memset(b, 0x5a, sizeof(*b));
 	return boot_load(&f->img, &f->mem, &a, b, f->err, sizeof(f->err));

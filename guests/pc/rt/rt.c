@@ -9,7 +9,9 @@ void hc_putchar(char c)
 void hc_write(const void *buf, uint32_t len)
 {
 	/* Paging is off in these kernels: virtual = physical. */
-	__asm__ volatile("outb %%al, %%dx" : : "S"(buf), "c"(len), "d"(HC_PORT(HC_WRITE)), "a"(0)
+	__asm__ volatile("outb %%al, %%dx"
+			 :
+			 : "S"(buf), "c"(len), "d"(HC_PORT(HC_WRITE)), "a"(0)
 			 : "memory");
 }
 
@@ -142,8 +144,8 @@ void printf(const char *fmt, ...)
 }
 
 /* ---- interrupts ---------------------------------------------------------- */
-#define PIC1 0x20
-#define PIC2 0xa0
+#define PIC1	 0x20
+#define PIC2	 0xa0
 #define IRQ_BASE 0x20
 
 struct idt_entry {
@@ -177,7 +179,7 @@ void fault_dispatch(uint32_t vector, uint32_t eip)
 static void set_gate(int v, void (*fn)(void))
 {
 	uint32_t a = (uint32_t)fn;
-	idt[v] = (struct idt_entry){ (uint16_t)a, SEL_KERNEL_CS, 0, 0x8e, (uint16_t)(a >> 16) };
+	idt[v] = (struct idt_entry){(uint16_t)a, SEL_KERNEL_CS, 0, 0x8e, (uint16_t)(a >> 16)};
 }
 
 void irq_install(void)
@@ -185,7 +187,7 @@ void irq_install(void)
 	struct {
 		uint16_t limit;
 		uint32_t base;
-	} __attribute__((packed)) idtr = { sizeof(idt) - 1, (uint32_t)idt };
+	} __attribute__((packed)) idtr = {sizeof(idt) - 1, (uint32_t)idt};
 
 	for (int v = 0; v < 32; v++)
 		set_gate(v, fault_stub);
