@@ -72,11 +72,7 @@ load helpers
 	"$MKVM" "$G/hctest.bin" < "$BATS_TEST_TMPDIR/fifo" > "$BATS_TEST_TMPDIR/out" \
 		2> "$BATS_TEST_TMPDIR/err" & pid=$!
 	for _ in $(seq 100); do grep -q "write ok" "$BATS_TEST_TMPDIR/out" && break; sleep 0.1; done
-	kill -TERM $pid
-	for _ in $(seq 100); do kill -0 $pid 2>/dev/null || break; sleep 0.1; done
-	kill -0 $pid 2>/dev/null && { kill -KILL $pid $writer; false; } # still there: hung
-	wait $pid || st=$?
-	kill $writer
+	stop_with_term $pid $writer
 	[ "$st" -eq 143 ]
 	grep -q "stopped by signal 15" "$BATS_TEST_TMPDIR/err"
 }

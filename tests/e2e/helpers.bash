@@ -50,3 +50,20 @@ wait_running() {
 	done
 	return 1
 }
+
+# stop_with_term PID [HELPER_PID...]: SIGTERM to mini-kvm, its exit status in
+# $st; fails (killing it) if it is still there 10 s later.  The helpers (a
+# silent pipe writer or reader) are killed either way.
+stop_with_term() {
+	local pid=$1 _
+	shift
+	kill -TERM "$pid"
+	for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+	if kill -0 "$pid" 2>/dev/null; then
+		kill -KILL "$pid" "$@"
+		return 1 # still there: hung
+	fi
+	st=0
+	wait "$pid" || st=$?
+	kill "$@" 2>/dev/null || true
+}

@@ -90,11 +90,7 @@ ends_cleanly() {
 	sleep 60 < "$BATS_TEST_TMPDIR/fifo" & reader=$! # opens the pipe, never reads
 	"$MKVM" "$T/wflood.bin" > "$BATS_TEST_TMPDIR/fifo" 2> "$BATS_TEST_TMPDIR/err" & pid=$!
 	sleep 2
-	kill -TERM $pid
-	for _ in $(seq 100); do kill -0 $pid 2>/dev/null || break; sleep 0.1; done
-	kill -0 $pid 2>/dev/null && { kill -KILL $pid $reader; false; } # still there: hung
-	wait $pid || st=$?
-	kill $reader
+	stop_with_term $pid $reader
 	[ "$st" -eq 143 ]
 	grep -q "stopped by signal 15" "$BATS_TEST_TMPDIR/err"
 }
