@@ -20,6 +20,18 @@ GUESTS      := $(REAL_GUESTS) $(TEST_GUESTS) $(PC_GUESTS)
 
 .PHONY: all guests run run-demo test unit e2e clean format format-check linux run-linux
 all: $(B)/mini-kvm guests
+
+# A fresh machine: the build's Debian packages are installed (as root) before
+# anything compiles, once per build folder; as non-root, make stops with the
+# one apt-get command to run (tools/setup-deps prints it).
+ifeq ($(wildcard $(B)/.deps-build),)
+ifneq ($(filter-out clean format format-check,$(or $(MAKECMDGOALS),all)),)
+DEPS_FAILED := $(shell mkdir -p $(B) && tools/setup-deps build >&2 && touch $(B)/.deps-build || echo yes)
+ifneq ($(DEPS_FAILED),)
+$(error Debian packages for the build are missing: run the command above, then make again)
+endif
+endif
+endif
 guests: $(GUESTS)
 
 # The seccomp allow-list, compiled to BPF at build time (libseccomp runs
@@ -100,14 +112,13 @@ $(C_KERNELS:%=$(B)/guests/pc/%.elf): $(B)/guests/pc/%.elf: $(B)/guests/pc/%.ko $
 
 # `make run`: the 1K OS, interactive, on a disk made from guests/os1k/disk/
 # (guests/os1k/os1k.mk); `make run-demo`: four real-mode guests at once.
-run:
-	@tools/setup-deps build
-	@$(MAKE) --no-print-directory run-os1k
+# tools/with-kvm runs them on this host's KVM, or inside the nested sandbox
+# where there is none (saying so): the day-long --timeout is the sandbox's.
+WITH_KVM := tools/with-kvm --timeout 86400
+run: run-os1k
 
-run-demo:
-	@tools/setup-deps build
-	@$(MAKE) --no-print-directory all
-	$(B)/mini-kvm $(B)/guests/hello.bin $(B)/guests/counter.bin \
+run-demo: all
+	@$(WITH_KVM) $(B)/mini-kvm $(B)/guests/hello.bin $(B)/guests/counter.bin \
 		$(B)/guests/fibonacci.bin $(B)/guests/multiplication.bin
 
 # Linux guest (docs/linux.md): Debian's stock kernel, a busybox initramfs and
@@ -116,9 +127,9 @@ LINUX := $(B)/linux
 linux: $(B)/mini-kvm
 	@tools/setup-deps linux
 	@guests/linux/build-guest $(LINUX)
-run-linux: linux
+run-linux: linux $(B)/guests/minimal.bin
 	cp $(LINUX)/disk.img $(LINUX)/disk-run.img
-	$(B)/mini-kvm --mem 256M --cpus 2 --kernel $(LINUX)/bzImage --initrd $(LINUX)/initramfs.cpio \
+	@$(WITH_KVM) --mem 1024 $(B)/mini-kvm --mem 256M --cpus 2 --kernel $(LINUX)/bzImage --initrd $(LINUX)/initramfs.cpio \
 		--append "console=ttyS0 quiet" --disk $(LINUX)/disk-run.img
 
 # ---- tests ------------------------------------------------------------------

@@ -17,8 +17,8 @@ OS1K_BINS := $(OS1K_PROGRAMS:%=$(OS1K_B)/user/%.bin)
 .PHONY: os1k run-os1k
 os1k: $(OS1K_B)/kernel.elf $(OS1K_DISK)
 
-run-os1k: os1k $(B)/mini-kvm
-	$(B)/mini-kvm --disk $(OS1K_DISK) $(OS1K_B)/kernel.elf
+run-os1k: os1k $(B)/mini-kvm $(B)/guests/minimal.bin
+	@$(WITH_KVM) $(B)/mini-kvm --disk $(OS1K_DISK) $(OS1K_B)/kernel.elf
 
 $(OS1K_B)/%.o: guests/os1k/kernel/%.c $(OS1K_HDRS)
 	@mkdir -p $(dir $@)
