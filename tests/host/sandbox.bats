@@ -157,6 +157,38 @@ OUT
 	cmp "$d/before" "$d/after"
 }
 
+@test "sandbox on a terminal: restored after Ctrl-C (the command's SIGINT), SIGTERM and QEMU's crash" {
+	local sleeper="'$SB' --timeout 300 sh -c 'echo up; exec sleep 1000'" sb
+	# sandbox: the pid of kvm-sandbox, the pane's shell's child.
+	sandbox() { pgrep -P "$(tmux -L "$SOCK" display -p '#{pane_pid}')" -f kvm-sandbox; }
+	in_tmux "$sleeper"
+	until_screen up
+	tmux -L "$SOCK" send-keys C-c
+	wait_status
+	[ "$(cat "$d/status")" = 130 ]
+	cmp "$d/before" "$d/after"
+	tmux -L "$SOCK" kill-server
+
+	rm -f "$d/after" "$d/status"
+	in_tmux "$sleeper"
+	until_screen up
+	kill -TERM "$(sandbox)"
+	wait_status
+	[ "$(cat "$d/status")" = 143 ]
+	cmp "$d/before" "$d/after"
+	tmux -L "$SOCK" kill-server
+
+	rm -f "$d/after" "$d/status"
+	in_tmux "$sleeper"
+	until_screen up
+	sb=$(sandbox)
+	pkill -KILL -P "$(pgrep -P "$sb" -x timeout)" # QEMU
+	wait_status
+	[ "$(cat "$d/status")" = 125 ]
+	[[ "$(screen)" == *"kvm-sandbox: QEMU exited with status 137"* ]]
+	cmp "$d/before" "$d/after"
+}
+
 @test "make run with the sandbox forced: notice, prompt, gcd 84 36, exit 0, terminal restored; keystroke echo time" {
 	in_tmux "MKVM_SANDBOX=1 make --no-print-directory run"
 	until_screen "no hardware KVM here: running inside the nested sandbox, about 10x slower"

@@ -294,6 +294,11 @@ static int guest(const char *ready, unsigned timeout, unsigned rows, unsigned co
 	if (child < 0)
 		die("fork");
 	if (child == 0) {
+		/* Not inherited: our SIGPIPE, and the SIGINT and SIGQUIT that
+		 * init's shell ignores in its background jobs. */
+		signal(SIGPIPE, SIG_DFL);
+		signal(SIGINT, SIG_DFL);
+		signal(SIGQUIT, SIG_DFL);
 		setsid();
 		if (rows) {
 			int pts = open(ptsname(master), O_RDWR);
