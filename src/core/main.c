@@ -44,6 +44,11 @@ static void guest_ended(struct vm *vm)
 	supervisor_guest_ended();
 }
 
+/* The core learns what to do from these; only the supervisor knows them all. */
+static const struct vcpu_hooks vcpu_hooks = {.kicked = supervisor_wanted, .ended = guest_ended};
+static const struct input_hooks input_hooks = {.quit = supervisor_quit,
+					       .before_block = supervisor_wanted};
+
 /* "path/to/hello.bin" -> "hello", made unique with "#N" for repeats. */
 static char *guest_name(char **paths, int i)
 {
@@ -208,7 +213,7 @@ int main(int argc, char **argv)
 	/* Signals belong to the supervisor (supervisor.h); nothing takes
 	 * them asynchronously before the guests run. */
 	supervisor_init();
-	console_setup(opts.color);
+	console_setup(opts.color, supervisor_wanted);
 
 	for (int i = 0; i < n; i++) {
 		struct vm *vm = &vms[i];
@@ -222,7 +227,7 @@ int main(int argc, char **argv)
 		rc = setup_guest(vm, &kvm, &imgs[i]);
 		if (rc < 0)
 			return rc == -2 ? MKVM_EXIT_USAGE : MKVM_EXIT_VMM_ERROR;
-		console_init(&vm->con, i, vm->name, n > 1, &vm->forced);
+		console_init(&vm->con, i, vm->name, n > 1, &vm->life);
 		if (vm->ncpus > 1)
 			console_set_shared(&vm->con);
 		image_free(&imgs[i]);
@@ -232,7 +237,7 @@ int main(int argc, char **argv)
 		if (seccomp_install() < 0)
 			return MKVM_EXIT_VMM_ERROR;
 	}
-	if (input_start(supervisor_quit, vms[0].profile == PROFILE_PC) < 0) {
+	if (input_start(&input_hooks, vms[0].profile == PROFILE_PC) < 0) {
 		fprintf(stderr, "mini-kvm: cannot start the input thread\n");
 		return MKVM_EXIT_VMM_ERROR;
 	}
@@ -245,13 +250,12 @@ int main(int argc, char **argv)
 		raise(SIGSEGV);
 	/* vCPU 0 of the first guest runs on this thread, the others on their own. */
 	for (; started < n; started++) {
-		rc = vcpu_start(&vms[started], guest_ended, started == 0);
+		rc = vcpu_start(&vms[started], &vcpu_hooks, started == 0);
 		if (rc < 0) {
 			fprintf(stderr, "mini-kvm: cannot start vCPU thread %d: %s\n", started,
 				strerror(-rc));
 			started++; /* its threads, if any, count themselves out */
-			for (int i = 0; i < started; i++)
-				vm_stop(&vms[i], MKVM_EXIT_VMM_ERROR, "VMM failure");
+			supervisor_stop_all(MKVM_EXIT_VMM_ERROR, "VMM failure");
 			break;
 		}
 	}
@@ -259,8 +263,7 @@ int main(int argc, char **argv)
 	if (rc < 0) {
 		fprintf(stderr, "mini-kvm: cannot start the supervisor thread: %s\n",
 			strerror(-rc));
-		for (int i = 0; i < started; i++)
-			vm_stop(&vms[i], MKVM_EXIT_VMM_ERROR, "VMM failure");
+		supervisor_stop_all(MKVM_EXIT_VMM_ERROR, "VMM failure");
 	}
 	vcpu_run(&vms[0].cpus[0], &unblock); /* returns once the first guest has ended */
 	supervisor_end();		     /* ... and the others */

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <linux/kvm.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -14,7 +15,6 @@
 #include "arch/x86/chipset.h"
 #include "arch/x86/cpu.h"
 #include "arch/x86/cpuid.h"
-#include "input.h"
 #include "mkvm/abi.h"
 
 static int vcpu_create(struct vm *vm, struct vcpu *c, unsigned id, struct kvm *kvm)
@@ -123,14 +123,32 @@ void vm_destroy(struct vm *vm)
 		close(vm->fd);
 }
 
-static bool vm_end_v(struct vm *vm, int status, const char *fmt, va_list ap)
+/* The cause a status stands for when a device or the run loop ends the
+ * guest with a message (a guest's own exit has none). */
+static enum end_cause cause_of(int status, const char *fmt)
 {
-	if (__atomic_exchange_n(&vm->ended, 1, __ATOMIC_ACQ_REL))
+	if (!fmt)
+		return END_GUEST;
+	if (status == MKVM_EXIT_GUEST_FAULT)
+		return END_GUEST_FAULT;
+	if (status == MKVM_EXIT_VMM_ERROR)
+		return END_VMM_ERROR;
+	return END_GUEST; /* e.g. "guest reset the machine", status 0 */
+}
+
+static bool vm_end_v(struct vm *vm, enum end_cause cause, int status, const char *fmt, va_list ap)
+{
+	int running = LIFE_RUNNING;
+
+	if (!atomic_compare_exchange_strong_explicit(&vm->life.state, &running, LIFE_ENDING,
+						     memory_order_acq_rel, memory_order_acquire))
 		return false;
 	vm->status = status;
+	vm->life.cause = cause;
 	if (fmt)
 		vsnprintf(vm->reason, sizeof(vm->reason), fmt, ap);
-	vm->stopping = 1;
+	/* Published: whoever sees LIFE_ENDED sees the status and reason. */
+	atomic_store_explicit(&vm->life.state, LIFE_ENDED, memory_order_release);
 	if (vm->ncpus > 1)
 		vm_kick_all(vm); /* the other vCPUs must notice too */
 	return true;
@@ -140,7 +158,8 @@ void vm_kick_all(struct vm *vm)
 {
 	for (unsigned i = 0; i < vm->ncpus; i++) {
 		struct vcpu *c = &vm->cpus[i];
-		if (c->started && !c->done && !pthread_equal(c->thread, pthread_self()))
+		if (c->started && !atomic_load(&c->done) &&
+		    !pthread_equal(c->thread, pthread_self()))
 			pthread_kill(c->thread, SIGUSR1);
 	}
 }
@@ -151,7 +170,7 @@ bool vm_end(struct vm *vm, int status, const char *fmt, ...)
 	bool won;
 
 	va_start(ap, fmt);
-	won = vm_end_v(vm, status, fmt, ap);
+	won = vm_end_v(vm, cause_of(status, fmt), status, fmt, ap);
 	va_end(ap);
 	return won;
 }
@@ -163,17 +182,35 @@ bool vm_crash(struct vcpu *c, const char *fmt, ...)
 	bool won;
 
 	va_start(ap, fmt);
-	won = vm_end_v(vm, MKVM_EXIT_GUEST_FAULT, fmt, ap);
+	won = vm_end_v(vm, END_GUEST_FAULT, MKVM_EXIT_GUEST_FAULT, fmt, ap);
 	va_end(ap);
 	if (won)
 		x86_dump_regs(c->fd, vm->dump, sizeof(vm->dump));
 	return won;
 }
 
-void vm_stop(struct vm *vm, int status, const char *why)
+static bool end_with(struct vm *vm, enum end_cause cause, int status, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static bool end_with(struct vm *vm, enum end_cause cause, int status, const char *fmt, ...)
 {
-	vm->forced = 1;
-	vm_end(vm, status, "%s", why);
-	input_wake_all();
+	va_list ap;
+	bool won;
+
+	va_start(ap, fmt);
+	won = vm_end_v(vm, cause, status, fmt, ap);
+	va_end(ap);
+	return won;
+}
+
+void vm_stop(struct vm *vm, enum end_cause cause, int status, const char *why)
+{
+	int s;
+
+	end_with(vm, cause, status, "%s", why);
+	/* ENDING -> ENDED belongs to the winner: wait for it (a few stores). */
+	while ((s = atomic_load(&vm->life.state)) == LIFE_ENDING)
+		sched_yield();
+	atomic_store_explicit(&vm->life.state, LIFE_FORCED, memory_order_release);
 	vm_kick_all(vm);
 }

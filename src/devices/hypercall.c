@@ -48,7 +48,7 @@ static enum io_result hc_getchar(struct vm *vm, struct io_access *a)
 
 	console_flush(&vm->con); /* a prompt must show before we wait */
 	if (vm->reads_stdin)
-		ch = input_getchar(&vm->stopping);
+		ch = input_getchar(&vm->life);
 	if (ch == INPUT_STOPPED)
 		return IO_STOP;
 	/* A byte zero-extended to the access width, or all ones for EOF. */

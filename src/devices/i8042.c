@@ -185,7 +185,7 @@ static void on_input(void *arg)
 	struct i8042 *k = arg;
 
 	pthread_mutex_lock(&k->lock);
-	if (!k->vm->stopping) {
+	if (!vm_over(k->vm)) {
 		pump(k);
 		update_irq(k);
 	}
@@ -198,7 +198,7 @@ static void *esc_timer(void *arg)
 	struct i8042 *k = arg;
 
 	pthread_mutex_lock(&k->lock);
-	while (!k->vm->stopping) {
+	while (!vm_over(k->vm)) {
 		struct timespec now;
 		int err = 0;
 

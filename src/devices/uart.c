@@ -354,7 +354,7 @@ static bool vm_uart_dead(void *opaque)
 {
 	const struct vm *vm = opaque;
 
-	return vm->stopping;
+	return vm_over(vm);
 }
 
 static const struct uart_ops vm_uart_ops = {

@@ -125,7 +125,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		} else {
 			FUZZ_CHECK(res == IO_UNHANDLED, "port 0x%x: result %d", port, res);
 		}
-		FUZZ_CHECK(!vm.ended, "guest ended by port 0x%x", port);
+		FUZZ_CHECK(!vm_over(&vm), "guest ended by port 0x%x", port);
 	}
 	vm_free_devices(&vm);
 	return 0;

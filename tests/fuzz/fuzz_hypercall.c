@@ -90,7 +90,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				   want_status, vm.reason);
 			fuzz_vm_restart(&vm);
 		} else {
-			FUZZ_CHECK(!vm.ended, "guest ended by port 0x%x (%s)", port, vm.reason);
+			FUZZ_CHECK(!vm_over(&vm), "guest ended by port 0x%x (%s)", port, vm.reason);
 		}
 		if (nr < HC_PORT_COUNT)
 			FUZZ_CHECK(vm.cpus[0].stats.hypercalls[nr] == hc_before + 1,

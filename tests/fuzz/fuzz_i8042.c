@@ -61,7 +61,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			fuzz_vm_restart(&vm);
 		} else {
 			FUZZ_CHECK(res == IO_DONE, "result %d", res);
-			FUZZ_CHECK(!vm.ended, "ended: %s", vm.reason);
+			FUZZ_CHECK(!vm_over(&vm), "ended: %s", vm.reason);
 		}
 		if (!write && port == 0x64)
 			FUZZ_CHECK(buf[0] & 0x10, "status 0x%02x without ST_UNLOCKED", buf[0]);

@@ -279,10 +279,10 @@ static void test_i8042_protocol(void **state)
 	io(vm, 0x60, true, 0x07);
 	assert_int_equal(io(vm, 0x60, false, 0), 0xfa);
 	assert_int_equal(io(vm, 0x60, false, 0), 0xfa);
-	assert_int_equal(vm->ended, 0);
+	assert_false(vm_over(vm));
 	/* 0xFE pulses the reset line: the run ends with status 0. */
 	assert_int_equal(bus_dispatch(&vm->pio, &a), IO_STOP);
-	assert_int_equal(vm->ended, 1);
+	assert_true(vm_over(vm));
 	assert_int_equal(vm->status, 0);
 	assert_string_equal(vm->reason, "guest reset the machine (i8042 command 0xFE)");
 	free_vm(vm);
