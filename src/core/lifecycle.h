@@ -27,17 +27,17 @@ enum life_state {
 
 /* Why the guest ended (the message says more). */
 enum end_cause {
-	END_NONE = 0,	/* still running */
-	END_GUEST,	/* the guest ended itself: exit hypercall, poweroff, HLT, reset */
+	END_NONE = 0,	 /* still running */
+	END_GUEST,	 /* the guest ended itself: exit hypercall, poweroff, HLT, reset */
 	END_GUEST_FAULT, /* crash or ABI violation (status 126) */
-	END_VMM_ERROR,	/* mini-kvm failed (status 125) */
-	END_TIMEOUT,	/* --timeout (status 124) */
-	END_SIGNAL,	/* SIGINT/SIGTERM/SIGHUP (status 128 + N) */
-	END_USER_QUIT,	/* Ctrl-A x */
+	END_VMM_ERROR,	 /* mini-kvm failed (status 125) */
+	END_TIMEOUT,	 /* --timeout (status 124) */
+	END_SIGNAL,	 /* SIGINT/SIGTERM/SIGHUP (status 128 + N) */
+	END_USER_QUIT,	 /* Ctrl-A x */
 };
 
 struct lifecycle {
-	_Atomic int state;  /* enum life_state */
+	_Atomic int state;    /* enum life_state */
 	enum end_cause cause; /* written by the winner before LIFE_ENDED */
 };
 

@@ -14,16 +14,16 @@
 #include <string.h>
 #include <time.h>
 
+#include "arch/x86/acpi.h"
 #include "arch/x86/modes.h"
 #include "cli.h"
 #include "console.h"
-#include "devices/hypercall.h"
-#include "devices/pc_devices.h"
-#include "devices/virtio_blk.h"
+#include "devices/devices.h"
 #include "input.h"
 #include "kvm.h"
 #include "seccomp.h"
 #include "supervisor.h"
+#include "test_hooks.h"
 #include "loaders/boot.h"
 #include "mkvm/abi.h"
 #include "vcpu.h"
@@ -72,7 +72,6 @@ static char *guest_name(char **paths, int i)
 	return name;
 }
 
-/* 0, -1 for a VMM failure, -2 for an image that cannot boot (usage error). */
 /* --initrd "FILE ARGS": reads FILE; the whole string is the module's. */
 static int read_modules(void)
 {
@@ -104,10 +103,20 @@ static int read_modules(void)
 	return 0;
 }
 
-static int setup_guest(struct vm *vm, struct kvm *kvm, const struct image *img)
+/* How setting up a guest went; each failure has printed its message. */
+enum setup_result {
+	SETUP_OK,
+	SETUP_VMM_ERROR, /* KVM or memory failed: status 125 */
+	SETUP_USAGE,	 /* the image cannot boot as asked: status 2 */
+};
+
+static enum setup_result setup_guest(struct vm *vm, struct kvm *kvm, const struct image *img)
 {
+	static char dev_cmdline[1024];
+	static uint8_t dev_aml[ACPI_DSDT_EXTRA_MAX];
 	struct cpu_boot boot;
 	char err[512];
+	size_t aml_len;
 	int rc;
 
 	vm->profile = boot_is_kernel(img, opts.mode) ? PROFILE_PC : PROFILE_BARE;
@@ -116,32 +125,34 @@ static int setup_guest(struct vm *vm, struct kvm *kvm, const struct image *img)
 		fprintf(stderr,
 			"mini-kvm: %s: --cpus %u needs a kernel (ELF or multiboot): a flat real-mode guest has no LAPIC to start the others\n",
 			vm->path, vm->ncpus);
-		return -2;
+		return SETUP_USAGE;
 	}
-	if (vm_create(vm, kvm, opts.mem_size) < 0)
-		return -1;
-	rc = hypercall_register(vm);
-	if (rc < 0) {
-		fprintf(stderr, "mini-kvm: %s: cannot register hypercall ports: %s\n", vm->name,
-			strerror(-rc));
-		return -1;
+	if (vm_create(vm, kvm, opts.mem_size) < 0 || devices_create(vm) < 0)
+		return SETUP_VMM_ERROR;
+	/* What the devices announce to a Linux kernel. */
+	aml_len = devices_acpi(vm, dev_aml, sizeof(dev_aml));
+	if (devices_cmdline(vm, dev_cmdline, sizeof(dev_cmdline)) < 0 || aml_len == (size_t)-1) {
+		fprintf(stderr,
+			"mini-kvm: %s: the devices' command line or ACPI nodes are too long\n",
+			vm->name);
+		return SETUP_VMM_ERROR;
 	}
-	if (vm->profile == PROFILE_PC && pc_devices_register(vm) < 0)
-		return -1;
 	boot_args.ncpus = vm->ncpus;
-	boot_args.virtio_blk = bus_find(&vm->mmio, VIRTIO_BLK_MMIO_ADDR) != NULL;
+	boot_args.dev_cmdline = dev_cmdline;
+	boot_args.dev_aml = dev_aml;
+	boot_args.dev_aml_len = aml_len;
 	if (boot_load(img, &vm->mem, &boot_args, &boot, err, sizeof(err)) < 0) {
 		fprintf(stderr, "mini-kvm: %s\n", err);
-		return -2;
+		return SETUP_USAGE;
 	}
 	/* Only the bootstrap processor starts here; the others wait for
 	 * INIT/SIPI from the guest through the in-kernel LAPIC. */
 	rc = x86_boot_cpu(vm->cpus[0].fd, &vm->mem, &boot);
 	if (rc < 0) {
 		fprintf(stderr, "mini-kvm: %s: vCPU set-up failed: %s\n", vm->name, strerror(-rc));
-		return -1;
+		return SETUP_VMM_ERROR;
 	}
-	return 0;
+	return SETUP_OK;
 }
 
 /* --stats: the counters of all of a guest's vCPUs, summed. */
@@ -168,10 +179,13 @@ int main(int argc, char **argv)
 	struct image *imgs;
 	struct vm *vms;
 	struct kvm kvm;
+	const struct device_option *dev_opts[CLI_MAX_DEVICE_OPTIONS];
+	struct device_env env;
 	sigset_t unblock;
 	char err[512];
 	int n, rc, status, started = 0;
 
+	cli_set_device_options(dev_opts, devices_options(dev_opts, CLI_MAX_DEVICE_OPTIONS));
 	switch (cli_parse(argc, argv, &opts, stdout, stderr)) {
 	case CLI_EXIT: return 0;
 	case CLI_ERROR: return MKVM_EXIT_USAGE;
@@ -194,18 +208,12 @@ int main(int argc, char **argv)
 	}
 	if (read_modules() < 0)
 		return MKVM_EXIT_USAGE;
-	/* --disk: opened here, before the seccomp filter (no open() after it). */
-	if (opts.disk) {
-		if (!boot_is_kernel(&imgs[0], opts.mode)) {
-			fprintf(stderr,
-				"mini-kvm: --disk needs a kernel (ELF or multiboot) as the first guest: %s is a flat real-mode guest without the PC devices\n",
-				opts.images[0]);
-			return MKVM_EXIT_USAGE;
-		}
-		if (virtio_blk_open_disk(opts.disk, opts.disk_ro, err, sizeof(err)) < 0) {
-			fprintf(stderr, "mini-kvm: %s\n", err);
-			return MKVM_EXIT_USAGE;
-		}
+	/* Devices open their files (--disk) here, before the seccomp filter. */
+	env = (struct device_env){.first_image = opts.images[0],
+				  .first_is_kernel = boot_is_kernel(&imgs[0], opts.mode)};
+	if (devices_setup(&env, err, sizeof(err)) < 0) {
+		fprintf(stderr, "mini-kvm: %s\n", err);
+		return MKVM_EXIT_USAGE;
 	}
 	if (kvm_open(&kvm) < 0)
 		return MKVM_EXIT_VMM_ERROR;
@@ -224,9 +232,11 @@ int main(int argc, char **argv)
 		vm->stdin_to_keyboard = vm->reads_stdin && opts.keyboard;
 		if (!vm->name)
 			return MKVM_EXIT_VMM_ERROR;
-		rc = setup_guest(vm, &kvm, &imgs[i]);
-		if (rc < 0)
-			return rc == -2 ? MKVM_EXIT_USAGE : MKVM_EXIT_VMM_ERROR;
+		switch (setup_guest(vm, &kvm, &imgs[i])) {
+		case SETUP_OK: break;
+		case SETUP_USAGE: return MKVM_EXIT_USAGE;
+		case SETUP_VMM_ERROR: return MKVM_EXIT_VMM_ERROR;
+		}
 		console_init(&vm->con, i, vm->name, n > 1, &vm->life);
 		if (vm->ncpus > 1)
 			console_set_shared(&vm->con);
@@ -241,13 +251,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "mini-kvm: cannot start the input thread\n");
 		return MKVM_EXIT_VMM_ERROR;
 	}
-	/* Test hooks (tests/e2e/hostile.bats, terminal.bats): a forbidden system
-	 * call proves the filter is active; a crash of mini-kvm itself must still
-	 * restore the terminal. */
-	if (getenv("MKVM_TEST_FORBIDDEN_SYSCALL") && !opts.no_seccomp)
-		(void)!getppid();
-	if (getenv("MKVM_TEST_CRASH"))
-		raise(SIGSEGV);
+	test_hooks_run(!opts.no_seccomp);
 	/* vCPU 0 of the first guest runs on this thread, the others on their own. */
 	for (; started < n; started++) {
 		rc = vcpu_start(&vms[started], &vcpu_hooks, started == 0);

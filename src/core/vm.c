@@ -15,6 +15,7 @@
 #include "arch/x86/chipset.h"
 #include "arch/x86/cpu.h"
 #include "arch/x86/cpuid.h"
+#include "device.h"
 #include "mkvm/abi.h"
 
 static int vcpu_create(struct vm *vm, struct vcpu *c, unsigned id, struct kvm *kvm)
@@ -51,6 +52,7 @@ int vm_create(struct vm *vm, struct kvm *kvm, uint64_t mem_size)
 	struct kvm_userspace_memory_region region;
 	int err;
 
+	vm->host = &vm_kvm_host;
 	vm->fd = ioctl(kvm->fd, KVM_CREATE_VM, 0);
 	if (vm->fd < 0) {
 		fprintf(stderr, "mini-kvm: %s: KVM_CREATE_VM: %s\n", vm->name, strerror(errno));
@@ -91,21 +93,29 @@ void vm_irq_line(struct vm *vm, unsigned irq, int level)
 		vm_end(vm, MKVM_EXIT_VMM_ERROR, "KVM_IRQ_LINE %u: %s", irq, strerror(-err));
 }
 
-int vm_on_destroy(struct vm *vm, void (*fn)(void *arg), void *arg)
+int vm_add_device(struct vm *vm, const struct device_type *type)
 {
-	if (vm->ncleanups == VM_MAX_CLEANUPS)
+	int err = 0;
+	void *dev;
+
+	if (vm->ndevs == VM_MAX_DEVICES)
 		return -ENOSPC;
-	vm->cleanups[vm->ncleanups].fn = fn;
-	vm->cleanups[vm->ncleanups].arg = arg;
-	vm->ncleanups++;
+	dev = type->create(vm, &err);
+	if (!dev)
+		return err;
+	vm->devs[vm->ndevs].type = type;
+	vm->devs[vm->ndevs].dev = dev;
+	vm->ndevs++;
 	return 0;
 }
 
 void vm_free_devices(struct vm *vm)
 {
-	while (vm->ncleanups) {
-		vm->ncleanups--;
-		vm->cleanups[vm->ncleanups].fn(vm->cleanups[vm->ncleanups].arg);
+	while (vm->ndevs) {
+		struct vm_device *d = &vm->devs[--vm->ndevs];
+
+		if (d->type->destroy)
+			d->type->destroy(d->dev);
 	}
 }
 
@@ -214,3 +224,10 @@ void vm_stop(struct vm *vm, enum end_cause cause, int status, const char *why)
 	atomic_store_explicit(&vm->life.state, LIFE_FORCED, memory_order_release);
 	vm_kick_all(vm);
 }
+
+static bool kvm_host_end(struct vm *vm, int status, const char *reason)
+{
+	return reason ? vm_end(vm, status, "%s", reason) : vm_end(vm, status, NULL);
+}
+
+const struct vm_host vm_kvm_host = {.irq_line = vm_irq_line, .end = kvm_host_end};

@@ -20,8 +20,20 @@
 struct kvm_run;
 struct vm;
 
-#define VM_MAX_CPUS	64
-#define VM_MAX_CLEANUPS 16
+#define VM_MAX_CPUS    64
+#define VM_MAX_DEVICES 16
+
+struct device_type;
+
+/* What a device may ask of its VM.  vm_create() installs vm_kvm_host (KVM
+ * interrupt lines, vm_end); unit tests and fuzz targets may install fakes,
+ * so that a device model links without the VM. */
+struct vm_host {
+	void (*irq_line)(struct vm *vm, unsigned irq, int level);
+	/* Ends the guest with @status; @reason NULL for the guest's own end.
+	 * True if this call decided the end. */
+	bool (*end)(struct vm *vm, int status, const char *reason);
+};
 
 /* Requests to a vCPU (struct vcpu .requests), taken by its own loop after
  * a kick: whoever sets one also kicks (vcpu_request()). */
@@ -70,12 +82,14 @@ struct vm {
 	struct vcpu cpus[VM_MAX_CPUS];
 	_Atomic int cpus_running; /* vCPU threads not yet ended */
 	struct console con;
-	/* Device state freed by vm_destroy(), last registered first. */
-	struct {
-		void (*fn)(void *arg);
-		void *arg;
-	} cleanups[VM_MAX_CLEANUPS];
-	unsigned ncleanups;
+	const struct vm_host *host;
+	/* The devices of this guest, in the order created (destroyed last
+	 * first): src/devices/devices.def. */
+	struct vm_device {
+		const struct device_type *type;
+		void *dev;
+	} devs[VM_MAX_DEVICES];
+	unsigned ndevs;
 
 	/* How the guest ended; written once, by whoever ends it first. */
 	struct lifecycle life; /* running, ending, ended, forced; and the cause */
@@ -92,9 +106,25 @@ int vm_create(struct vm *vm, struct kvm *kvm, uint64_t mem_size);
 void vm_irq_line(struct vm *vm, unsigned irq, int level);
 void vm_destroy(struct vm *vm);
 
-/* Devices hand their state to the VM: @fn(@arg) runs in vm_destroy(). */
-int vm_on_destroy(struct vm *vm, void (*fn)(void *arg), void *arg);
-/* Runs the device clean-ups alone (vm_destroy does it too). */
+/* The real host of a VM on KVM (vm_irq_line, vm_end). */
+extern const struct vm_host vm_kvm_host;
+
+/* For device models: the interrupt line and the end, through vm->host. */
+static inline void vm_dev_irq(struct vm *vm, unsigned irq, int level)
+{
+	vm->host->irq_line(vm, irq, level);
+}
+
+static inline bool vm_dev_end(struct vm *vm, int status, const char *reason)
+{
+	return vm->host->end(vm, status, reason);
+}
+
+/* Creates a device of @type on @vm (its create hook) and keeps it; a
+ * device absent from this guest is no error.  0 or -errno. */
+int vm_add_device(struct vm *vm, const struct device_type *type);
+
+/* Destroys the devices alone, last created first (vm_destroy does it too). */
 void vm_free_devices(struct vm *vm);
 
 /*

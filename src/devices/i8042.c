@@ -22,14 +22,16 @@
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "core/device.h"
 #include "core/input.h"
+#include "core/vm.h"
 #include "keymap.h"
 #include "mkvm/abi.h"
-#include "pc_devices.h"
 
 #define I8042_DATA   0x60
 #define I8042_STATUS 0x64
@@ -107,7 +109,7 @@ static void set_line(struct i8042 *k, bool *cur, unsigned irq, bool level)
 	if (*cur == level)
 		return;
 	*cur = level;
-	vm_irq_line(k->vm, irq, level);
+	vm_dev_irq(k->vm, irq, level);
 }
 
 /* Drives IRQ1 and IRQ12 from the output buffer and the command byte. */
@@ -301,7 +303,10 @@ static void kbd_write(struct i8042 *k, uint8_t v)
 
 static enum io_result reset_machine(struct i8042 *k, const char *how)
 {
-	vm_end(k->vm, 0, "guest reset the machine (i8042 %s)", how);
+	char why[96];
+
+	snprintf(why, sizeof(why), "guest reset the machine (i8042 %s)", how);
+	vm_dev_end(k->vm, 0, why);
 	return IO_STOP;
 }
 
@@ -432,51 +437,77 @@ static void i8042_free(void *arg)
 {
 	struct i8042 *k = arg;
 
+	if (k->has_input)
+		return; /* its timer and input threads keep it: freed at exit */
 	pthread_mutex_destroy(&k->lock);
 	pthread_cond_destroy(&k->esc_cond);
 	free(k);
 }
 
-int i8042_register(struct vm *vm)
+/* Controller and keyboard as a BIOS leaves them; queues emptied. */
+static void i8042_reset(void *arg)
+{
+	struct i8042 *k = arg;
+
+	pthread_mutex_lock(&k->lock);
+	memset(k->ram, 0, sizeof(k->ram));
+	k->ram[0] = CB_RESET;
+	k->status_cmd = k->pending_ctl = k->pending_kbd = k->last = k->last_sent = 0;
+	k->outport = 0x03; /* reset line high (running), A20 on */
+	k->scanset = 2;
+	k->scanning = true;
+	k->rhead = k->rcount = k->khead = k->kcount = 0;
+	keymap_init(&k->km);
+	update_irq(k);
+	pthread_mutex_unlock(&k->lock);
+}
+
+static void *i8042_create(struct vm *vm, int *err)
 {
 	struct i8042 *k = calloc(1, sizeof(*k));
 	pthread_condattr_t ca;
-	int err;
 
-	if (!k)
-		return -ENOMEM;
+	if (!k) {
+		*err = -ENOMEM;
+		return NULL;
+	}
 	pthread_mutex_init(&k->lock, NULL);
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
 	pthread_cond_init(&k->esc_cond, &ca);
 	pthread_condattr_destroy(&ca);
 	k->vm = vm;
-	k->ram[0] = CB_RESET;
-	k->outport = 0x03; /* reset line high (running), A20 on */
-	k->scanset = 2;
-	k->scanning = true;
-	keymap_init(&k->km);
+	i8042_reset(k);
 
-	err = bus_register(&vm->pio, I8042_DATA, 1, "i8042 data", i8042_io, k);
-	if (!err)
-		err = bus_register(&vm->pio, I8042_STATUS, 1, "i8042 status", i8042_io, k);
-	if (err)
-		return err;
-	if (vm->stdin_to_keyboard && vm->reads_stdin) {
+	*err = bus_register(&vm->pio, I8042_DATA, 1, "i8042 data", i8042_io, k);
+	if (!*err)
+		*err = bus_register(&vm->pio, I8042_STATUS, 1, "i8042 status", i8042_io, k);
+	if (!*err && vm->stdin_to_keyboard && vm->reads_stdin) {
 		pthread_t t;
 		sigset_t all, old;
 
 		/* The timer thread takes no signals, like the input thread. */
 		sigfillset(&all);
 		pthread_sigmask(SIG_SETMASK, &all, &old);
-		err = pthread_create(&t, NULL, esc_timer, k);
+		*err = -pthread_create(&t, NULL, esc_timer, k);
 		pthread_sigmask(SIG_SETMASK, &old, NULL);
-		if (err)
-			return -err;
-		pthread_detach(t);
-		k->has_input = true;
-		input_set_listener(on_input, k);
-		return 0; /* its timer and input threads keep it: freed at exit */
+		if (!*err) {
+			pthread_detach(t);
+			k->has_input = true;
+			input_set_listener(on_input, k);
+		}
 	}
-	return vm_on_destroy(vm, i8042_free, k);
+	if (*err) {
+		i8042_free(k); /* ranges stay on the bus of a VM that will not run */
+		return NULL;
+	}
+	return k;
 }
+
+const struct device_type i8042_device = {
+	.name = "i8042 keyboard",
+	.profiles = DEV_PC_ONLY,
+	.create = i8042_create,
+	.reset = i8042_reset,
+	.destroy = i8042_free,
+};

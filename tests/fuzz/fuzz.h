@@ -189,6 +189,7 @@ static inline void fuzz_vm_init(struct vm *vm, enum machine_profile profile, uns
 	vm->path = "fuzz.img";
 	vm->profile = profile;
 	vm->fd = FAKE_VM_FD;
+	vm->host = &vm_kvm_host; /* KVM_IRQ_LINE reaches the fake below */
 	vm->ncpus = ncpus ? ncpus : 1;
 	for (unsigned i = 0; i < vm->ncpus; i++) {
 		vm->cpus[i].vm = vm;

@@ -38,8 +38,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fuzz_mem_alloc(&vm.mem, (msel & 0x80) ? HC_WRITE_MAX + 4096ull * (msel & 3)
 					      : 4096ull * (1 + msel % 16));
 	memset(vm.mem.host, 'x', 4096);
-	FUZZ_CHECK(hypercall_register(&vm) == 0, "hypercall_register");
-	FUZZ_CHECK(hypercall_register(&vm) == -EEXIST, "second hypercall_register");
+	FUZZ_CHECK(vm_add_device(&vm, &hypercall_device) == 0, "hypercall_device");
+	FUZZ_CHECK(vm_add_device(&vm, &hypercall_device) == -EEXIST, "second hypercall_device");
 
 	while (f.n) {
 		uint8_t sel = fdp_u8(&f), flags = fdp_u8(&f);

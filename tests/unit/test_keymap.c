@@ -11,7 +11,7 @@
 
 #include "core/vm.h"
 #include "devices/keymap.h"
-#include "devices/pc_devices.h"
+#include "devices/devices.h"
 
 /* Translates a string (whole, then flushed) and compares the scancodes. */
 static void check_codes(const char *in, size_t inlen, const uint8_t *want, size_t n)
@@ -220,14 +220,14 @@ static struct vm *fake_vm(void)
 	assert_non_null(vm);
 	vm->name = "test";
 	vm->fd = -1; /* KVM_IRQ_LINE fails: the VM ends, the device keeps going */
-	assert_int_equal(i8042_register(vm), 0);
+	vm->host = &vm_kvm_host;
+	assert_int_equal(vm_add_device(vm, &i8042_device), 0);
 	return vm;
 }
 
-/* The device lives as long as its VM (never freed in mini-kvm): free both. */
 static void free_vm(struct vm *vm)
 {
-	free(bus_find(&vm->pio, 0x60)->opaque);
+	vm_free_devices(vm);
 	free(vm);
 }
 
