@@ -150,11 +150,12 @@ $(B)/unit/test_cli: $(S)/core/cli.o $(S)/arch/x86/modes.o $(S)/arch/x86/cpu.o $(
 $(B)/unit/test_console: $(S)/core/console.o
 $(B)/unit/test_devices: $(U_VIRTIO) $(S)/devices/fw_cfg.o $(S)/devices/acpi_pm.o \
 	$(S)/devices/uart.o $(S)/devices/hypercall.o $(S)/devices/debug_exit.o \
-	$(S)/core/console.o $(S)/core/input.o
+	$(S)/core/console.o $(S)/core/input.o $(S)/core/device.o
 $(B)/unit/test_elf: $(U_LOADERS)
 $(B)/unit/test_guest_mem: $(S)/core/guest_mem.o
 $(B)/unit/test_image: $(U_LOADERS)
-$(B)/unit/test_keymap: $(S)/devices/keymap.o $(S)/devices/i8042.o $(S)/core/input.o $(U_VM)
+$(B)/unit/test_keymap: $(S)/devices/keymap.o $(S)/devices/i8042.o $(S)/core/input.o $(S)/core/device.o \
+	$(U_VM)
 $(B)/unit/test_multiboot: $(U_LOADERS)
 $(B)/unit/test_stats: $(S)/core/stats.o
 $(B)/unit/test_uart: $(S)/devices/uart.o $(S)/core/bus.o $(S)/core/console.o $(S)/core/input.o

@@ -15,7 +15,6 @@
 #include "arch/x86/chipset.h"
 #include "arch/x86/cpu.h"
 #include "arch/x86/cpuid.h"
-#include "device.h"
 #include "mkvm/abi.h"
 
 static int vcpu_create(struct vm *vm, struct vcpu *c, unsigned id, struct kvm *kvm)
@@ -91,32 +90,6 @@ void vm_irq_line(struct vm *vm, unsigned irq, int level)
 
 	if (err)
 		vm_end(vm, MKVM_EXIT_VMM_ERROR, "KVM_IRQ_LINE %u: %s", irq, strerror(-err));
-}
-
-int vm_add_device(struct vm *vm, const struct device_type *type)
-{
-	int err = 0;
-	void *dev;
-
-	if (vm->ndevs == VM_MAX_DEVICES)
-		return -ENOSPC;
-	dev = type->create(vm, &err);
-	if (!dev)
-		return err;
-	vm->devs[vm->ndevs].type = type;
-	vm->devs[vm->ndevs].dev = dev;
-	vm->ndevs++;
-	return 0;
-}
-
-void vm_free_devices(struct vm *vm)
-{
-	while (vm->ndevs) {
-		struct vm_device *d = &vm->devs[--vm->ndevs];
-
-		if (d->type->destroy)
-			d->type->destroy(d->dev);
-	}
 }
 
 void vm_destroy(struct vm *vm)

@@ -154,17 +154,20 @@ static enum io_result walk(struct virtio_mmio *t, const struct ring *r, uint16_t
 
 		if (c->n == r->num)
 			return virtio_mmio_fault(
-				t, "descriptor chain from head %u is longer than the queue (%u): a loop",
+				t,
+				"descriptor chain from head %u is longer than the queue (%u): a loop",
 				head, r->num);
 		if (idx >= r->num)
 			return virtio_mmio_fault(
-				t, "descriptor index %u outside the queue (%u entries)", idx, r->num);
+				t, "descriptor index %u outside the queue (%u entries)", idx,
+				r->num);
 		(void)gmem_read(t->mem, x, r->desc + 16ull * idx, sizeof(*x));
 		if (x->flags & VRING_DESC_F_INDIRECT)
 			return virtio_mmio_fault(t, "indirect descriptor %u (not offered)", idx);
 		if (!gmem_ptr(t->mem, x->addr, x->len))
-			return virtio_mmio_fault(t, "descriptor %u: buffer 0x%llx+0x%x outside guest RAM",
-						 idx, (unsigned long long)x->addr, x->len);
+			return virtio_mmio_fault(
+				t, "descriptor %u: buffer 0x%llx+0x%x outside guest RAM", idx,
+				(unsigned long long)x->addr, x->len);
 		c->n++;
 		if (!(x->flags & VRING_DESC_F_NEXT))
 			return IO_DONE;
@@ -232,8 +235,9 @@ static uint8_t byte_read(const struct virtio_mmio *t, uint64_t off)
 	if (off >= VIRTIO_MMIO_SIZE)
 		return 0xff;
 	if (off >= VIRTIO_MMIO_CONFIG)
-		return off - VIRTIO_MMIO_CONFIG < t->config_len ? t->config[off - VIRTIO_MMIO_CONFIG]
-								: 0;
+		return off - VIRTIO_MMIO_CONFIG < t->config_len
+			       ? t->config[off - VIRTIO_MMIO_CONFIG]
+			       : 0;
 	return (uint8_t)(reg_read(t, off & ~3ull) >> 8 * (off & 3));
 }
 
@@ -378,9 +382,8 @@ int virtio_mmio_load(struct virtio_mmio *t, struct state_r *r)
 	n.last_avail = st_get16(r);
 	/* As the guest could have written them: no feature not offered, a
 	 * queue inside RAM, interrupt bits and status as the registers keep. */
-	if (st_close(r) < 0 || (n.guest_features & ~t->features) || n.isr > 3 ||
-	    n.status > 0xff || !pow2(n.queue_align) ||
-	    (n.queue_pfn && ring_layout(&n, &ring, why, sizeof(why)))) {
+	if (st_close(r) < 0 || (n.guest_features & ~t->features) || n.isr > 3 || n.status > 0xff ||
+	    !pow2(n.queue_align) || (n.queue_pfn && ring_layout(&n, &ring, why, sizeof(why)))) {
 		pthread_mutex_unlock(&t->lock);
 		return -1;
 	}
