@@ -154,7 +154,7 @@ $(B)/unit/test_devices: $(U_VIRTIO) $(S)/devices/fw_cfg.o $(S)/devices/acpi_pm.o
 $(B)/unit/test_elf: $(U_LOADERS)
 $(B)/unit/test_guest_mem: $(S)/core/guest_mem.o
 $(B)/unit/test_image: $(U_LOADERS)
-$(B)/unit/test_keymap: $(S)/devices/keymap.o $(S)/devices/i8042.o $(S)/core/input.o $(S)/core/device.o \
+$(B)/unit/test_keymap: $(S)/devices/keymap.o $(S)/devices/i8042.o $(S)/devices/i8042_kbd.o $(S)/core/input.o $(S)/core/device.o \
 	$(U_VM)
 $(B)/unit/test_multiboot: $(U_LOADERS)
 $(B)/unit/test_stats: $(S)/core/stats.o

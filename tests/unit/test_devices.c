@@ -281,12 +281,12 @@ static void test_uart(void **state)
 	u_io(a, 3, true, 0x83); /* DLAB, 8N1 */
 	u_io(a, 0, true, 0x01); /* 115200 */
 	u_io(a, 3, true, 0x03);
-	u_io(a, 2, true, 0x01);	     /* FIFOs on */
-	u_io(a, 4, true, 0x18);	     /* loopback, OUT2 */
-	u_io(a, 0, true, 'x');	     /* into the receive FIFO */
+	u_io(a, 2, true, 0x01); /* FIFOs on */
+	u_io(a, 4, true, 0x18); /* loopback, OUT2 */
+	u_io(a, 0, true, 'x');	/* into the receive FIFO */
 	u_io(a, 0, true, 'y');
-	u_io(a, 1, true, 0x0f);	     /* every interrupt */
-	u_io(a, 7, true, 0x5a);	     /* scratch */
+	u_io(a, 1, true, 0x0f); /* every interrupt */
+	u_io(a, 7, true, 0x5a); /* scratch */
 	n = round_trip(&uart_device, a, b, rec);
 	for (unsigned reg = 1; reg < 8; reg++)
 		assert_int_equal(u_io(a, reg, false, 0), u_io(b, reg, false, 0));
