@@ -22,14 +22,14 @@
 
 #include "core/device.h"
 #include "core/vm.h"
+#include "devices/devices.h"
 #include "devices/fw_cfg.h"
 #include "devices/hypercall.h"
 #include "devices/uart.h"
 #include "devices/virtio_blk.h"
 #include "mkvm/abi.h"
 
-extern const struct device_type acpi_pm_device, debug_exit_device, fw_cfg_device, uart_device,
-	virtio_blk_device;
+#define CLI_OPTS 16
 
 /* ---- helpers -------------------------------------------------------------- */
 
@@ -480,12 +480,68 @@ static void test_hooks(void **state)
 	assert_non_null(debug_exit_device.create);
 }
 
+/* ---- the table ------------------------------------------------------------ */
+
+/* Every device of the table, as devices_create() makes them for each
+ * profile; then the whole machine's state round-trips device by device. */
+static void test_table(void **state)
+{
+	struct vm *a = fake_vm(), *b = fake_vm(), *bare = fake_vm();
+	const struct device_option *opts[CLI_OPTS];
+	char line[64];
+	uint8_t aml[64];
+	size_t nopts = devices_options(opts, CLI_OPTS);
+
+	(void)state;
+	for (size_t i = 0; i < device_count; i++) {
+		assert_non_null(device_table[i]->name);
+		assert_non_null(device_table[i]->create);
+		/* A device that saves can load, and the other way round. */
+		assert_true(!device_table[i]->save == !device_table[i]->load);
+		for (size_t j = 0; j < i; j++)
+			assert_string_not_equal(device_table[i]->name, device_table[j]->name);
+	}
+	assert_int_equal(nopts, 1);
+	assert_string_equal(opts[0]->name, "disk");
+	assert_non_null(strstr(opts[0]->help, "--disk FILE[,ro]"));
+
+	bare->profile = PROFILE_BARE;
+	assert_int_equal(devices_create(bare), 0);
+	assert_int_equal(bare->ndevs, 1); /* the hypercall ports only */
+	assert_ptr_equal(bare->devs[0].type, &hypercall_device);
+	assert_int_equal(devices_create(a), 0);
+	assert_int_equal(devices_create(b), 0);
+	assert_int_equal(a->ndevs, device_count - 1); /* no --disk: no virtio-blk */
+	/* No disk: nothing to announce to Linux. */
+	assert_int_equal(devices_cmdline(a, line, sizeof(line)), 0);
+	assert_string_equal(line, "");
+	assert_int_equal(devices_acpi(a, aml, sizeof(aml)), 0);
+
+	pio(a, FW_CFG_PORT, true, 2, 0x05);
+	pio(a, 0x3f8 + 7, true, 1, 0x42); /* UART scratch */
+	pio(a, 0x64, true, 1, 0xad);	  /* i8042: keyboard off */
+	for (unsigned i = 0; i < a->ndevs; i++) {
+		const struct device_type *t = a->devs[i].type;
+		uint8_t rec[1024];
+
+		assert_ptr_equal(t, b->devs[i].type);
+		if (t->save)
+			round_trip(t, a->devs[i].dev, b->devs[i].dev, rec);
+	}
+	assert_int_equal(pio(b, 0x3f8 + 7, false, 1, 0), 0x42);
+	assert_int_equal(pio(b, FW_CFG_PORT + 1, false, 1, 0), 2);
+	free_vm(a);
+	free_vm(b);
+	free_vm(bare);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_state_format), cmocka_unit_test(test_fw_cfg),
 		cmocka_unit_test(test_acpi_pm),	     cmocka_unit_test(test_uart),
 		cmocka_unit_test(test_virtio_blk),   cmocka_unit_test(test_hooks),
+		cmocka_unit_test(test_table),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
