@@ -119,7 +119,10 @@ static enum end_cause cause_of(int status, const char *fmt)
 	return END_GUEST; /* e.g. "guest reset the machine", status 0 */
 }
 
-static bool vm_end_v(struct vm *vm, enum end_cause cause, int status, const char *fmt, va_list ap)
+/* The winner writes status, reason (and the register dump of @crashed)
+ * while the state is LIFE_ENDING; LIFE_ENDED publishes them. */
+static bool vm_end_v(struct vm *vm, struct vcpu *crashed, enum end_cause cause, int status,
+		     const char *fmt, va_list ap)
 {
 	int running = LIFE_RUNNING;
 
@@ -130,6 +133,8 @@ static bool vm_end_v(struct vm *vm, enum end_cause cause, int status, const char
 	vm->life.cause = cause;
 	if (fmt)
 		vsnprintf(vm->reason, sizeof(vm->reason), fmt, ap);
+	if (crashed)
+		x86_dump_regs(crashed->fd, vm->dump, sizeof(vm->dump));
 	/* Published: whoever sees LIFE_ENDED sees the status and reason. */
 	atomic_store_explicit(&vm->life.state, LIFE_ENDED, memory_order_release);
 	if (vm->ncpus > 1)
@@ -153,7 +158,7 @@ bool vm_end(struct vm *vm, int status, const char *fmt, ...)
 	bool won;
 
 	va_start(ap, fmt);
-	won = vm_end_v(vm, cause_of(status, fmt), status, fmt, ap);
+	won = vm_end_v(vm, NULL, cause_of(status, fmt), status, fmt, ap);
 	va_end(ap);
 	return won;
 }
@@ -165,10 +170,8 @@ bool vm_crash(struct vcpu *c, const char *fmt, ...)
 	bool won;
 
 	va_start(ap, fmt);
-	won = vm_end_v(vm, END_GUEST_FAULT, MKVM_EXIT_GUEST_FAULT, fmt, ap);
+	won = vm_end_v(vm, c, END_GUEST_FAULT, MKVM_EXIT_GUEST_FAULT, fmt, ap);
 	va_end(ap);
-	if (won)
-		x86_dump_regs(c->fd, vm->dump, sizeof(vm->dump));
 	return won;
 }
 
@@ -181,18 +184,16 @@ static bool end_with(struct vm *vm, enum end_cause cause, int status, const char
 	bool won;
 
 	va_start(ap, fmt);
-	won = vm_end_v(vm, cause, status, fmt, ap);
+	won = vm_end_v(vm, NULL, cause, status, fmt, ap);
 	va_end(ap);
 	return won;
 }
 
 void vm_stop(struct vm *vm, enum end_cause cause, int status, const char *why)
 {
-	int s;
-
 	end_with(vm, cause, status, "%s", why);
 	/* ENDING -> ENDED belongs to the winner: wait for it (a few stores). */
-	while ((s = atomic_load(&vm->life.state)) == LIFE_ENDING)
+	while (atomic_load(&vm->life.state) == LIFE_ENDING)
 		sched_yield();
 	atomic_store_explicit(&vm->life.state, LIFE_FORCED, memory_order_release);
 	vm_kick_all(vm);

@@ -57,12 +57,11 @@ static int blk_load(void *d, struct state_r *r)
 	return virtio_blk_load(d, r);
 }
 
-static const struct device_type blk_type = {.name = "virtio-blk", .save = blk_save,
-					    .load = blk_load};
+static const struct device_type blk_type = {
+	.name = "virtio-blk", .save = blk_save, .load = blk_load};
 
-static const struct device_type *const types[] = {&fw_cfg_device,  &uart_device,
-						  &i8042_device,   &acpi_pm_device,
-						  &hypercall_device, &blk_type};
+static const struct device_type *const types[] = {&fw_cfg_device,  &uart_device,      &i8042_device,
+						  &acpi_pm_device, &hypercall_device, &blk_type};
 
 /* A fresh device of @t on @vm (virtio-blk: on its own RAM). */
 static void *fresh(const struct device_type *t, struct vm *vm)
