@@ -62,10 +62,12 @@ int devices_cmdline(const struct vm *vm, char *buf, size_t len)
 		char frag[DEVICE_CMDLINE_MAX];
 		int n = d->type->cmdline ? d->type->cmdline(d->dev, frag, sizeof(frag)) : 0;
 
-		if (n < 0 || (size_t)n + (used ? 1 : 0) >= len - used)
-			return n ? -1 : 0;
+		if (n < 0)
+			return -1;
 		if (n == 0)
 			continue;
+		if ((size_t)n + (used ? 1 : 0) >= len - used)
+			return -1; /* no room for it and the NUL */
 		if (used)
 			buf[used++] = ' ';
 		memcpy(buf + used, frag, (size_t)n + 1);

@@ -482,6 +482,54 @@ static void test_hooks(void **state)
 
 /* ---- the table ------------------------------------------------------------ */
 
+static int frag_x(void *dev, char *buf, size_t len)
+{
+	(void)dev;
+	return snprintf(buf, len, "x=1");
+}
+
+static int frag_y(void *dev, char *buf, size_t len)
+{
+	(void)dev;
+	return snprintf(buf, len, "y=22");
+}
+
+static size_t node_ab(void *dev, uint8_t *aml, size_t cap)
+{
+	(void)dev;
+	if (cap < 2)
+		return 0;
+	memcpy(aml, "ab", 2);
+	return 2;
+}
+
+/* Fragments joined by one space, nodes one after the other; too little
+ * room is an error, never a cut. */
+static void test_join(void **state)
+{
+	static const struct device_type x = {.name = "x", .cmdline = frag_x, .acpi = node_ab};
+	static const struct device_type none = {.name = "none"};
+	static const struct device_type y = {.name = "y", .cmdline = frag_y, .acpi = node_ab};
+	struct vm *vm = fake_vm();
+	char line[16];
+	uint8_t aml[8];
+
+	(void)state;
+	vm->devs[0].type = &x;
+	vm->devs[1].type = &none;
+	vm->devs[2].type = &y;
+	vm->ndevs = 3;
+	assert_int_equal(devices_cmdline(vm, line, sizeof(line)), 0);
+	assert_string_equal(line, "x=1 y=22");
+	assert_int_equal(devices_cmdline(vm, line, 9), 0);
+	assert_int_equal(devices_cmdline(vm, line, 8), -1);
+	assert_int_equal(devices_acpi(vm, aml, sizeof(aml)), 4);
+	assert_memory_equal(aml, "abab", 4);
+	assert_true(devices_acpi(vm, aml, 3) == (size_t)-1);
+	vm->ndevs = 0; /* nothing to destroy */
+	free_vm(vm);
+}
+
 /* Every device of the table, as devices_create() makes them for each
  * profile; then the whole machine's state round-trips device by device. */
 static void test_table(void **state)
@@ -541,7 +589,7 @@ int main(void)
 		cmocka_unit_test(test_state_format), cmocka_unit_test(test_fw_cfg),
 		cmocka_unit_test(test_acpi_pm),	     cmocka_unit_test(test_uart),
 		cmocka_unit_test(test_virtio_blk),   cmocka_unit_test(test_hooks),
-		cmocka_unit_test(test_table),
+		cmocka_unit_test(test_table),	     cmocka_unit_test(test_join),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
