@@ -19,7 +19,7 @@ static void queue_keys(struct i8042 *k, const uint8_t *codes, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		if (k->kcount == KEYS_MAX)
-			return; /* cannot happen: pump() checks for room first */
+			return; /* cannot happen: i8042_pump() checks for room first */
 		k->keys[(k->khead + k->kcount++) % KEYS_MAX] = codes[i];
 	}
 }
