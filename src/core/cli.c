@@ -17,7 +17,7 @@
 #define MKVM_VERSION "0.1.0"
 #endif
 
-static const char usage[] =
+static const char usage_head[] =
 	"Usage: mini-kvm [OPTIONS] IMAGE [IMAGE...]\n"
 	"Runs each IMAGE (flat real-mode binary, ELF32/ELF64 or multiboot kernel,\n"
 	"Linux bzImage) in its own KVM virtual machine, all at once.\n"
@@ -30,9 +30,9 @@ static const char usage[] =
 	"      --kernel FILE    the image (as QEMU's -kernel); e.g. a Linux bzImage\n"
 	"      --append CMDLINE kernel command line (multiboot and Linux kernels)\n"
 	"      --initrd \"FILE [ARGS]\"  a multiboot module with its string; repeatable;\n"
-	"                       for a Linux bzImage: the initrd (one FILE)\n"
-	"      --disk FILE[,ro] raw disk image as a virtio-mmio block device (kernels;\n"
-	"                       first guest only; ,ro: read-only)\n"
+	"                       for a Linux bzImage: the initrd (one FILE)\n";
+/* The devices' options come between the two. */
+static const char usage_tail[] =
 	"      --keyboard       stdin goes to the i8042 keyboard (scancodes on IRQ1)\n"
 	"                       of the first guest instead of its serial port\n"
 	"  -t, --timeout SECS   stop guests still running after SECS seconds (status 124)\n"
@@ -86,6 +86,23 @@ int parse_size(const char *s, uint64_t *out)
 	return 0;
 }
 
+static const struct device_option *const *dev_opts;
+static size_t ndev_opts;
+
+void cli_set_device_options(const struct device_option *const *opts, size_t n)
+{
+	dev_opts = opts;
+	ndev_opts = n < CLI_MAX_DEVICE_OPTIONS ? n : CLI_MAX_DEVICE_OPTIONS;
+}
+
+static void print_usage(FILE *out)
+{
+	fputs(usage_head, out);
+	for (size_t i = 0; i < ndev_opts; i++)
+		fputs(dev_opts[i]->help, out);
+	fputs(usage_tail, out);
+}
+
 static int parse_timeout(const char *s, double *out)
 {
 	char *end;
@@ -111,10 +128,10 @@ enum cli_result cli_parse(int argc, char **argv, struct options *o, FILE *out, F
 		OPT_KEYBOARD,
 		OPT_CPUS,
 		OPT_NO_SECCOMP,
-		OPT_DISK,
 		OPT_KERNEL,
+		OPT_DEVICE, /* + index into dev_opts */
 	};
-	static const struct option longopts[] = {
+	static const struct option core_opts[] = {
 		{"mem", required_argument, NULL, 'm'},
 		{"timeout", required_argument, NULL, 't'},
 		{"stats", no_argument, NULL, 's'},
@@ -125,15 +142,24 @@ enum cli_result cli_parse(int argc, char **argv, struct options *o, FILE *out, F
 		{"keyboard", no_argument, NULL, OPT_KEYBOARD},
 		{"cpus", required_argument, NULL, OPT_CPUS},
 		{"no-seccomp", no_argument, NULL, OPT_NO_SECCOMP},
-		{"disk", required_argument, NULL, OPT_DISK},
 		{"kernel", required_argument, NULL, OPT_KERNEL},
 		{"quiet", no_argument, NULL, 'q'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
-		{NULL, 0, NULL, 0},
 	};
+	struct option
+		longopts[sizeof(core_opts) / sizeof(core_opts[0]) + CLI_MAX_DEVICE_OPTIONS + 1];
+	const size_t ncore = sizeof(core_opts) / sizeof(core_opts[0]);
 	const char *no_color = getenv("NO_COLOR");
+	char msg[512];
 	int c;
+
+	memcpy(longopts, core_opts, sizeof(core_opts));
+	for (size_t i = 0; i < ndev_opts; i++)
+		longopts[ncore + i] = (struct option){
+			dev_opts[i]->name, dev_opts[i]->has_arg ? required_argument : no_argument,
+			NULL, OPT_DEVICE + (int)i};
+	longopts[ncore + ndev_opts] = (struct option){NULL, 0, NULL, 0};
 
 	memset(o, 0, sizeof(*o));
 	o->mem_size = GUEST_MEM_DEFAULT;
@@ -183,30 +209,6 @@ enum cli_result cli_parse(int argc, char **argv, struct options *o, FILE *out, F
 		case OPT_APPEND: o->append = optarg; break;
 		case OPT_KERNEL: o->kernel[0] = optarg; break;
 		case OPT_KEYBOARD: o->keyboard = true; break;
-		case OPT_DISK: {
-			size_t len = strlen(optarg);
-			if (o->disk) {
-				fprintf(err, "mini-kvm: --disk '%s': only one disk is supported\n",
-					optarg);
-				return CLI_ERROR;
-			}
-			o->disk = optarg;
-			if (len > 3 && strcmp(optarg + len - 3, ",ro") == 0) {
-				if (len - 3 >= sizeof(o->disk_buf)) {
-					fprintf(err, "mini-kvm: --disk: file name too long\n");
-					return CLI_ERROR;
-				}
-				memcpy(o->disk_buf, optarg, len - 3);
-				o->disk_buf[len - 3] = '\0';
-				o->disk = o->disk_buf;
-				o->disk_ro = true;
-			}
-			if (!*o->disk) {
-				fprintf(err, "mini-kvm: --disk needs a file name\n");
-				return CLI_ERROR;
-			}
-			break;
-		}
 		case OPT_INITRD:
 			if (o->ninitrd == (int)(sizeof(o->initrd) / sizeof(o->initrd[0]))) {
 				fprintf(err, "mini-kvm: --initrd '%s': at most %zu modules\n",
@@ -224,13 +226,21 @@ enum cli_result cli_parse(int argc, char **argv, struct options *o, FILE *out, F
 				return CLI_ERROR;
 			}
 			break;
-		case 'h': fputs(usage, out); return CLI_EXIT;
+		case 'h': print_usage(out); return CLI_EXIT;
 		case 'V': fprintf(out, "mini-kvm %s\n", MKVM_VERSION); return CLI_EXIT;
 		case ':':
 			fprintf(err, "mini-kvm: option '%s' needs a value; see mini-kvm --help\n",
 				argv[optind - 1]);
 			return CLI_ERROR;
 		default:
+			if (c >= OPT_DEVICE && (size_t)(c - OPT_DEVICE) < ndev_opts) {
+				const struct device_option *d = dev_opts[c - OPT_DEVICE];
+				if (d->parse(optarg, msg, sizeof(msg)) < 0) {
+					fprintf(err, "mini-kvm: %s\n", msg);
+					return CLI_ERROR;
+				}
+				break;
+			}
 			/* optopt names a short option even inside a cluster like -sx. */
 			if (optopt && strncmp(argv[optind - 1], "--", 2) != 0)
 				fprintf(err,

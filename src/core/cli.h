@@ -7,6 +7,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "device.h"
+
 struct options {
 	uint64_t mem_size; /* bytes of RAM per guest */
 	double timeout;	   /* seconds, 0 = none */
@@ -19,10 +21,7 @@ struct options {
 	const char *append;	/* --append: kernel command line */
 	const char *initrd[16]; /* --initrd "FILE [ARGS]": multiboot modules */
 	int ninitrd;
-	unsigned cpus;	     /* --cpus: vCPUs per guest */
-	const char *disk;    /* --disk FILE[,ro]: the FILE part, or NULL */
-	char disk_buf[4096]; /* ...copied here when ",ro" is cut off */
-	bool disk_ro;
+	unsigned cpus;	 /* --cpus: vCPUs per guest */
 	char *kernel[1]; /* --kernel FILE: the image, as QEMU names it */
 	int nimages;
 	char **images; /* points into argv (or to kernel) */
@@ -39,6 +38,12 @@ enum cli_result {
 /* "256K", "64M", "1G", "1048576" (K/M/G = 2^10/2^20/2^30, optional "iB"/"B").
  * Returns 0, or -1 for anything else (junk, overflow, empty). */
 int parse_size(const char *s, uint64_t *out);
+
+#define CLI_MAX_DEVICE_OPTIONS 16
+
+/* The devices' options (src/devices/devices.h devices_options()): parsed by
+ * their own hooks and listed in --help.  Kept; none until this is called. */
+void cli_set_device_options(const struct device_option *const *opts, size_t n);
 
 /* Parses argv; messages go to @out (help, version) and @err (errors). */
 enum cli_result cli_parse(int argc, char **argv, struct options *o, FILE *out, FILE *err);

@@ -8,28 +8,28 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
-#include "supervisor.h"
-
 static pthread_mutex_t out_lock = PTHREAD_MUTEX_INITIALIZER;
 static bool use_color;
+static void (*on_blocked)(void);
 
 static const char *const colors[] = {"\033[32m", "\033[36m", "\033[33m",
 				     "\033[35m", "\033[34m", "\033[31m"};
 #define COLOR_RESET "\033[0m"
 
-void console_setup(bool color)
+void console_setup(bool color, void (*blocked)(void))
 {
 	use_color = color;
+	on_blocked = blocked;
 }
 
 void console_init(struct console *c, int index, const char *name, bool prefixed,
-		  const volatile int *stopping)
+		  const struct lifecycle *life)
 {
 	int n = 0;
 
 	memset(c, 0, sizeof(*c));
 	c->prefixed = prefixed;
-	c->stopping = stopping;
+	c->life = life;
 	if (prefixed) {
 		if (use_color)
 			n = snprintf(c->prefix, sizeof(c->prefix), "%s[%.*s]%s ", colors[index % 6],
@@ -51,8 +51,9 @@ static void write_all(struct console *c, struct iovec *iov, int cnt)
 		if (w < 0) {
 			if (errno != EINTR)
 				return;
-			supervisor_wanted(); /* a slow stdout: the supervisor must run */
-			if (c->stopping && *c->stopping)
+			if (on_blocked)
+				on_blocked(); /* a slow stdout */
+			if (c->life && life_forced(c->life))
 				return;
 			continue;
 		}

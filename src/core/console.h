@@ -4,7 +4,8 @@
  * in one write(2) when it ends, when the buffer fills, before the guest
  * blocks for input, when the guest ends, and when a partial line (a prompt,
  * an echoed key) has waited for CONSOLE_IDLE_FLUSH_MS: the supervisor
- * then asks the vCPU to flush (src/core/main.c).  With several guests every line
+ * then asks the vCPU to flush (src/core/supervisor.c, VCPU_REQ_FLUSH_CONSOLE).
+ * With several guests every line
  * carries the guest's prefix (coloured on a terminal) and lines never tear:
  * all writers share one lock.
  */
@@ -16,6 +17,8 @@
 #include <pthread.h>
 #include <stddef.h>
 
+#include "lifecycle.h"
+
 #define CONSOLE_LINE_MAX      4096
 #define CONSOLE_IDLE_FLUSH_MS 20 /* poll period while a partial line waits (x5 when idle) */
 #define CONSOLE_PREFIX_MAX    64
@@ -25,7 +28,7 @@ struct console {
 	char prefix[CONSOLE_PREFIX_MAX]; /* "" for a single guest */
 	size_t prefix_len;
 	bool prefixed;		      /* several guests: prefix each line */
-	const volatile int *stopping; /* forced stop: give up blocked writes */
+	const struct lifecycle *life; /* forced stop: give up blocked writes */
 	bool shared;		      /* several vCPUs write: take .lock */
 	int pending;		      /* atomic: a partial line waits in buf */
 	pthread_mutex_t lock;
@@ -33,12 +36,15 @@ struct console {
 	char buf[CONSOLE_LINE_MAX];
 };
 
-/* Global settings, set once before guests start. */
-void console_setup(bool color);
+/* Global settings, set once before guests start: @color for prefixes;
+ * @blocked (may be NULL) runs when a write to stdout was interrupted (a
+ * slow stdout: whoever handles signals and timeouts must run). */
+void console_setup(bool color, void (*blocked)(void));
 
-/* Sets the prefix of guest @index named @name (prefixed: several guests). */
+/* Sets the prefix of guest @index named @name (prefixed: several guests);
+ * @life (may be NULL): a forced stop makes blocked writes give up. */
 void console_init(struct console *c, int index, const char *name, bool prefixed,
-		  const volatile int *stopping);
+		  const struct lifecycle *life);
 
 /* Writes the buffered bytes (with the prefix) in one writev(2). */
 void console_flush_slow(struct console *c);

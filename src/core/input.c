@@ -9,8 +9,6 @@
 #include <termios.h>
 #include <unistd.h>
 
-#include "supervisor.h"
-
 #define RING_SIZE 4096
 #define CTRL_A	  0x01
 
@@ -22,7 +20,7 @@ static struct {
 	unsigned head, count;
 	bool eof;
 	bool tty;
-	input_quit_fn on_quit;
+	const struct input_hooks *hooks;
 	void (*listener)(void *arg);
 	void *listener_arg;
 	bool lazy; /* the reader starts at the first read */
@@ -67,8 +65,7 @@ static void enter_raw_mode(void)
 		signal(fatal[i], fatal_signal);
 }
 
-/* Puts one byte in the ring; on a terminal a full ring drops the byte
- * (like a UART FIFO overrun), for pipes and files the reader waits. */
+/* Tells the interrupt-driven device listening (if any) that input came. */
 static void notify(void)
 {
 	void (*fn)(void *) = in.listener;
@@ -77,6 +74,8 @@ static void notify(void)
 		fn(in.listener_arg);
 }
 
+/* Puts one byte in the ring; on a terminal a full ring drops the byte
+ * (like a UART FIFO overrun), for pipes and files the reader waits. */
 static void push(unsigned char c)
 {
 	pthread_mutex_lock(&in.lock);
@@ -107,7 +106,7 @@ static void *reader(void *arg)
 			if (in.tty && escape) {
 				escape = false;
 				if (c == 'x' || c == 'X') {
-					in.on_quit();
+					in.hooks->quit();
 					continue;
 				}
 				if (c != CTRL_A)
@@ -163,9 +162,9 @@ static void start_reader_once(void)
 		pthread_once(&once, start_lazy_reader);
 }
 
-int input_start(input_quit_fn on_quit, bool eager)
+int input_start(const struct input_hooks *hooks, bool eager)
 {
-	in.on_quit = on_quit;
+	in.hooks = hooks;
 	in.tty = isatty(STDIN_FILENO);
 	if (in.tty) {
 		enter_raw_mode();
@@ -179,16 +178,17 @@ int input_start(input_quit_fn on_quit, bool eager)
 	return 0;
 }
 
-int input_getchar(const volatile int *stopping)
+int input_getchar(const struct lifecycle *life)
 {
 	int c;
 
-	supervisor_wanted(); /* this may block: signals and --timeout need it */
+	if (in.hooks && in.hooks->before_block)
+		in.hooks->before_block(); /* signals and --timeout must be heard */
 	start_reader_once();
 	pthread_mutex_lock(&in.lock);
-	while (in.count == 0 && !in.eof && !*stopping)
+	while (in.count == 0 && !in.eof && !life_over(life))
 		pthread_cond_wait(&in.readable, &in.lock);
-	if (*stopping) {
+	if (life_over(life)) {
 		c = INPUT_STOPPED;
 	} else if (in.count) {
 		c = in.ring[in.head];

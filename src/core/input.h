@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Terminal and stdin input.  One reader thread moves bytes from stdin into
- * a ring; HC_GETCHAR (and later the UART and keyboard) take them from there,
- * sleeping on a condition variable while the ring is empty.  On a terminal,
+ * a ring; HC_GETCHAR, the UART and the i8042 keyboard take them from there
+ * (HC_GETCHAR sleeps on a condition variable while the ring is empty; the
+ * devices are told by a listener).  On a terminal,
  * stdin is put in raw mode for the run and Ctrl-A x quits (Ctrl-A Ctrl-A
  * sends a literal Ctrl-A), even while no guest reads input.
  */
@@ -11,23 +12,31 @@
 
 #include <stdbool.h>
 
-#define INPUT_EOF     (-1)
-#define INPUT_STOPPED (-2)
-#define INPUT_EMPTY   (-3)
+#include "lifecycle.h"
 
-/* Called by the reader thread when the user types Ctrl-A x. */
-typedef void (*input_quit_fn)(void);
+/* What the getchar functions return instead of a byte (0..255). */
+enum input_none {
+	INPUT_EOF = -1,	    /* end of input */
+	INPUT_STOPPED = -2, /* the guest's end is decided */
+	INPUT_EMPTY = -3,   /* nothing waiting (input_trygetchar) */
+};
+
+/* What the input side tells its owner; given at input_start(). */
+struct input_hooks {
+	void (*quit)(void);	    /* reader thread: the user typed Ctrl-A x */
+	void (*before_block)(void); /* a guest is about to wait for input */
+};
 
 /* Enters raw mode if stdin is a terminal, and starts the reader thread now
  * (a terminal, or @eager: devices that interrupt on input) or at the first
- * read. */
-int input_start(input_quit_fn on_quit, bool eager);
+ * read.  @hooks is kept. */
+int input_start(const struct input_hooks *hooks, bool eager);
 
 /*
  * Next input byte (0..255), INPUT_EOF at end of input, or INPUT_STOPPED
- * as soon as *stopping becomes non-zero (see input_wake_all()).
+ * as soon as @life says the guest is over (see input_wake_all()).
  */
-int input_getchar(const volatile int *stopping);
+int input_getchar(const struct lifecycle *life);
 
 /* Next input byte without waiting: 0..255, INPUT_EOF, or INPUT_EMPTY. */
 int input_trygetchar(void);

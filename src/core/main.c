@@ -14,16 +14,16 @@
 #include <string.h>
 #include <time.h>
 
+#include "arch/x86/acpi.h"
 #include "arch/x86/modes.h"
 #include "cli.h"
 #include "console.h"
-#include "devices/hypercall.h"
-#include "devices/pc_devices.h"
-#include "devices/virtio_blk.h"
+#include "devices/devices.h"
 #include "input.h"
 #include "kvm.h"
 #include "seccomp.h"
 #include "supervisor.h"
+#include "test_hooks.h"
 #include "loaders/boot.h"
 #include "mkvm/abi.h"
 #include "vcpu.h"
@@ -43,6 +43,11 @@ static void guest_ended(struct vm *vm)
 		console_msg(&vm->con, vm->name, "exited with status %d", vm->status);
 	supervisor_guest_ended();
 }
+
+/* The core learns what to do from these; only the supervisor knows them all. */
+static const struct vcpu_hooks vcpu_hooks = {.kicked = supervisor_wanted, .ended = guest_ended};
+static const struct input_hooks input_hooks = {.quit = supervisor_quit,
+					       .before_block = supervisor_wanted};
 
 /* "path/to/hello.bin" -> "hello", made unique with "#N" for repeats. */
 static char *guest_name(char **paths, int i)
@@ -67,7 +72,6 @@ static char *guest_name(char **paths, int i)
 	return name;
 }
 
-/* 0, -1 for a VMM failure, -2 for an image that cannot boot (usage error). */
 /* --initrd "FILE ARGS": reads FILE; the whole string is the module's. */
 static int read_modules(void)
 {
@@ -99,10 +103,20 @@ static int read_modules(void)
 	return 0;
 }
 
-static int setup_guest(struct vm *vm, struct kvm *kvm, const struct image *img)
+/* How setting up a guest went; each failure has printed its message. */
+enum setup_result {
+	SETUP_OK,
+	SETUP_VMM_ERROR, /* KVM or memory failed: status 125 */
+	SETUP_USAGE,	 /* the image cannot boot as asked: status 2 */
+};
+
+static enum setup_result setup_guest(struct vm *vm, struct kvm *kvm, const struct image *img)
 {
+	static char dev_cmdline[1024];
+	static uint8_t dev_aml[ACPI_DSDT_EXTRA_MAX];
 	struct cpu_boot boot;
 	char err[512];
+	size_t aml_len;
 	int rc;
 
 	vm->profile = boot_is_kernel(img, opts.mode) ? PROFILE_PC : PROFILE_BARE;
@@ -111,32 +125,34 @@ static int setup_guest(struct vm *vm, struct kvm *kvm, const struct image *img)
 		fprintf(stderr,
 			"mini-kvm: %s: --cpus %u needs a kernel (ELF or multiboot): a flat real-mode guest has no LAPIC to start the others\n",
 			vm->path, vm->ncpus);
-		return -2;
+		return SETUP_USAGE;
 	}
-	if (vm_create(vm, kvm, opts.mem_size) < 0)
-		return -1;
-	rc = hypercall_register(vm);
-	if (rc < 0) {
-		fprintf(stderr, "mini-kvm: %s: cannot register hypercall ports: %s\n", vm->name,
-			strerror(-rc));
-		return -1;
+	if (vm_create(vm, kvm, opts.mem_size) < 0 || devices_create(vm) < 0)
+		return SETUP_VMM_ERROR;
+	/* What the devices announce to a Linux kernel. */
+	aml_len = devices_acpi(vm, dev_aml, sizeof(dev_aml));
+	if (devices_cmdline(vm, dev_cmdline, sizeof(dev_cmdline)) < 0 || aml_len == (size_t)-1) {
+		fprintf(stderr,
+			"mini-kvm: %s: the devices' command line or ACPI nodes are too long\n",
+			vm->name);
+		return SETUP_VMM_ERROR;
 	}
-	if (vm->profile == PROFILE_PC && pc_devices_register(vm) < 0)
-		return -1;
 	boot_args.ncpus = vm->ncpus;
-	boot_args.virtio_blk = bus_find(&vm->mmio, VIRTIO_BLK_MMIO_ADDR) != NULL;
+	boot_args.dev_cmdline = dev_cmdline;
+	boot_args.dev_aml = dev_aml;
+	boot_args.dev_aml_len = aml_len;
 	if (boot_load(img, &vm->mem, &boot_args, &boot, err, sizeof(err)) < 0) {
 		fprintf(stderr, "mini-kvm: %s\n", err);
-		return -2;
+		return SETUP_USAGE;
 	}
 	/* Only the bootstrap processor starts here; the others wait for
 	 * INIT/SIPI from the guest through the in-kernel LAPIC. */
 	rc = x86_boot_cpu(vm->cpus[0].fd, &vm->mem, &boot);
 	if (rc < 0) {
 		fprintf(stderr, "mini-kvm: %s: vCPU set-up failed: %s\n", vm->name, strerror(-rc));
-		return -1;
+		return SETUP_VMM_ERROR;
 	}
-	return 0;
+	return SETUP_OK;
 }
 
 /* --stats: the counters of all of a guest's vCPUs, summed. */
@@ -163,10 +179,13 @@ int main(int argc, char **argv)
 	struct image *imgs;
 	struct vm *vms;
 	struct kvm kvm;
+	const struct device_option *dev_opts[CLI_MAX_DEVICE_OPTIONS];
+	struct device_env env;
 	sigset_t unblock;
 	char err[512];
 	int n, rc, status, started = 0;
 
+	cli_set_device_options(dev_opts, devices_options(dev_opts, CLI_MAX_DEVICE_OPTIONS));
 	switch (cli_parse(argc, argv, &opts, stdout, stderr)) {
 	case CLI_EXIT: return 0;
 	case CLI_ERROR: return MKVM_EXIT_USAGE;
@@ -189,18 +208,12 @@ int main(int argc, char **argv)
 	}
 	if (read_modules() < 0)
 		return MKVM_EXIT_USAGE;
-	/* --disk: opened here, before the seccomp filter (no open() after it). */
-	if (opts.disk) {
-		if (!boot_is_kernel(&imgs[0], opts.mode)) {
-			fprintf(stderr,
-				"mini-kvm: --disk needs a kernel (ELF or multiboot) as the first guest: %s is a flat real-mode guest without the PC devices\n",
-				opts.images[0]);
-			return MKVM_EXIT_USAGE;
-		}
-		if (virtio_blk_open_disk(opts.disk, opts.disk_ro, err, sizeof(err)) < 0) {
-			fprintf(stderr, "mini-kvm: %s\n", err);
-			return MKVM_EXIT_USAGE;
-		}
+	/* Devices open their files (--disk) here, before the seccomp filter. */
+	env = (struct device_env){.first_image = opts.images[0],
+				  .first_is_kernel = boot_is_kernel(&imgs[0], opts.mode)};
+	if (devices_setup(&env, err, sizeof(err)) < 0) {
+		fprintf(stderr, "mini-kvm: %s\n", err);
+		return MKVM_EXIT_USAGE;
 	}
 	if (kvm_open(&kvm) < 0)
 		return MKVM_EXIT_VMM_ERROR;
@@ -208,7 +221,7 @@ int main(int argc, char **argv)
 	/* Signals belong to the supervisor (supervisor.h); nothing takes
 	 * them asynchronously before the guests run. */
 	supervisor_init();
-	console_setup(opts.color);
+	console_setup(opts.color, supervisor_wanted);
 
 	for (int i = 0; i < n; i++) {
 		struct vm *vm = &vms[i];
@@ -219,10 +232,12 @@ int main(int argc, char **argv)
 		vm->stdin_to_keyboard = vm->reads_stdin && opts.keyboard;
 		if (!vm->name)
 			return MKVM_EXIT_VMM_ERROR;
-		rc = setup_guest(vm, &kvm, &imgs[i]);
-		if (rc < 0)
-			return rc == -2 ? MKVM_EXIT_USAGE : MKVM_EXIT_VMM_ERROR;
-		console_init(&vm->con, i, vm->name, n > 1, &vm->forced);
+		switch (setup_guest(vm, &kvm, &imgs[i])) {
+		case SETUP_OK: break;
+		case SETUP_USAGE: return MKVM_EXIT_USAGE;
+		case SETUP_VMM_ERROR: return MKVM_EXIT_VMM_ERROR;
+		}
+		console_init(&vm->con, i, vm->name, n > 1, &vm->life);
 		if (vm->ncpus > 1)
 			console_set_shared(&vm->con);
 		image_free(&imgs[i]);
@@ -232,26 +247,19 @@ int main(int argc, char **argv)
 		if (seccomp_install() < 0)
 			return MKVM_EXIT_VMM_ERROR;
 	}
-	if (input_start(supervisor_quit, vms[0].profile == PROFILE_PC) < 0) {
+	if (input_start(&input_hooks, vms[0].profile == PROFILE_PC) < 0) {
 		fprintf(stderr, "mini-kvm: cannot start the input thread\n");
 		return MKVM_EXIT_VMM_ERROR;
 	}
-	/* Test hooks (tests/e2e/hostile.bats, terminal.bats): a forbidden system
-	 * call proves the filter is active; a crash of mini-kvm itself must still
-	 * restore the terminal. */
-	if (getenv("MKVM_TEST_FORBIDDEN_SYSCALL") && !opts.no_seccomp)
-		(void)!getppid();
-	if (getenv("MKVM_TEST_CRASH"))
-		raise(SIGSEGV);
+	test_hooks_run(!opts.no_seccomp);
 	/* vCPU 0 of the first guest runs on this thread, the others on their own. */
 	for (; started < n; started++) {
-		rc = vcpu_start(&vms[started], guest_ended, started == 0);
+		rc = vcpu_start(&vms[started], &vcpu_hooks, started == 0);
 		if (rc < 0) {
 			fprintf(stderr, "mini-kvm: cannot start vCPU thread %d: %s\n", started,
 				strerror(-rc));
 			started++; /* its threads, if any, count themselves out */
-			for (int i = 0; i < started; i++)
-				vm_stop(&vms[i], MKVM_EXIT_VMM_ERROR, "VMM failure");
+			supervisor_stop_all(MKVM_EXIT_VMM_ERROR, "VMM failure");
 			break;
 		}
 	}
@@ -259,8 +267,7 @@ int main(int argc, char **argv)
 	if (rc < 0) {
 		fprintf(stderr, "mini-kvm: cannot start the supervisor thread: %s\n",
 			strerror(-rc));
-		for (int i = 0; i < started; i++)
-			vm_stop(&vms[i], MKVM_EXIT_VMM_ERROR, "VMM failure");
+		supervisor_stop_all(MKVM_EXIT_VMM_ERROR, "VMM failure");
 	}
 	vcpu_run(&vms[0].cpus[0], &unblock); /* returns once the first guest has ended */
 	supervisor_end();		     /* ... and the others */

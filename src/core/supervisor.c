@@ -4,6 +4,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/time.h>
 #include <time.h>
@@ -18,6 +19,7 @@ static const int taken[] = {SIGINT, SIGTERM, SIGHUP, SIGUSR2, SIGALRM};
 static struct vm *vms;
 static int nvms;
 static double timeout;
+static unsigned char *pending_polls; /* per guest: polls that saw a partial line */
 static pthread_t main_thread, thread;
 static sigset_t waitset;		   /* the signals of taken[] */
 static bool lazy;			   /* main thread: the supervisor waits to be started */
@@ -54,6 +56,7 @@ void supervisor_prepare(struct vm *all, int n, double secs)
 	vms = all;
 	nvms = n;
 	timeout = secs;
+	pending_polls = calloc((size_t)n, 1); /* NULL: prompts wait for their newline */
 	lazy = n == 1 && all[0].ncpus == 1 && secs <= 0;
 	if (lazy) {
 		struct sigaction sa;
@@ -90,37 +93,36 @@ void supervisor_quit(void)
 	notify();
 }
 
-static void stop_all(int status, const char *why)
+static void stop_all(enum end_cause cause, int status, const char *why)
 {
 	for (int i = 0; i < nvms; i++)
-		vm_stop(&vms[i], status, why);
+		vm_stop(&vms[i], cause, status, why);
+	input_wake_all(); /* a guest waiting in HC_GETCHAR sees its end */
 }
 
 /*
  * A partial line (a prompt, an echoed key) that has waited a whole poll
- * period is flushed: vCPU 0 is asked to do it (it owns the buffer) and
- * kicked out of KVM_RUN.  Costs one exit per idle prompt, nothing per byte.
+ * period is flushed: vCPU 0 is asked to do it (it owns the buffer) with a
+ * request and a kick.  Costs one exit per idle prompt, nothing per byte.
  */
 static bool flush_idle_output(void)
 {
 	bool pending = false;
 
-	for (int i = 0; i < nvms; i++) {
+	for (int i = 0; i < nvms && pending_polls; i++) {
 		struct vm *vm = &vms[i];
 
 		/* Prefixed lines (several guests) must never tear: not for them. */
-		if (vm->ended || vm->con.prefixed ||
+		if (vm_over(vm) || vm->con.prefixed ||
 		    !__atomic_load_n(&vm->con.pending, __ATOMIC_RELAXED)) {
-			vm->pending_polls = 0;
+			pending_polls[i] = 0;
 			continue;
 		}
 		pending = true;
-		if (++vm->pending_polls < 2)
+		if (++pending_polls[i] < 2)
 			continue;
-		vm->pending_polls = 0;
-		__atomic_store_n(&vm->flush_request, 1, __ATOMIC_RELEASE);
-		if (vm->cpus[0].started && !vm->cpus[0].done)
-			pthread_kill(vm->cpus[0].thread, SIGUSR1);
+		pending_polls[i] = 0;
+		vcpu_request(&vm->cpus[0], VCPU_REQ_FLUSH_CONSOLE);
 	}
 	return pending;
 }
@@ -156,10 +158,10 @@ static void *supervise(void *arg)
 		if (sig == SIGINT || sig == SIGTERM || sig == SIGHUP) {
 			snprintf(why, sizeof(why), "stopped by signal %d (%s)", sig,
 				 strsignal(sig));
-			stop_all(MKVM_EXIT_SIGNAL_BASE + sig, why);
+			stop_all(END_SIGNAL, MKVM_EXIT_SIGNAL_BASE + sig, why);
 			stopping = true;
 		} else if (__atomic_load_n(&quit_pressed, __ATOMIC_ACQUIRE) && !stopping) {
-			stop_all(MKVM_EXIT_USER_QUIT, "quit by user (Ctrl-A x)");
+			stop_all(END_USER_QUIT, MKVM_EXIT_USER_QUIT, "quit by user (Ctrl-A x)");
 			stopping = true;
 		} else if (stopping) {
 			/* A kick can land just before KVM_RUN or read(): repeat it. */
@@ -179,7 +181,7 @@ static void *supervise(void *arg)
 			if (wait.tv_sec < 0) {
 				snprintf(why, sizeof(why), "timeout: still running after %g s",
 					 timeout);
-				stop_all(MKVM_EXIT_TIMEOUT, why);
+				stop_all(END_TIMEOUT, MKVM_EXIT_TIMEOUT, why);
 				stopping = true;
 				continue;
 			}
@@ -238,7 +240,7 @@ void supervisor_wanted(void)
 	if (err < 0) {
 		fprintf(stderr, "mini-kvm: cannot start the supervisor thread: %s\n",
 			strerror(-err));
-		stop_all(MKVM_EXIT_VMM_ERROR, "VMM failure");
+		stop_all(END_VMM_ERROR, MKVM_EXIT_VMM_ERROR, "VMM failure");
 	}
 }
 
@@ -248,4 +250,11 @@ void supervisor_end(void)
 	lazy = false;
 	if (__atomic_load_n(&running, __ATOMIC_ACQUIRE))
 		pthread_join(thread, NULL);
+	free(pending_polls);
+	pending_polls = NULL;
+}
+
+void supervisor_stop_all(int status, const char *why)
+{
+	stop_all(END_VMM_ERROR, status, why);
 }

@@ -11,6 +11,11 @@
  * or before the main thread may block (waiting for input, or an interrupted
  * write to a slow stdout).  Until then the main thread takes those signals
  * with handlers that only kick its own KVM_RUN.
+ *
+ * The supervisor is the only core file that knows the others: the vCPU
+ * loop, the console and the input learn what to do through the hooks main
+ * gives them at set-up (supervisor_wanted, supervisor_quit) and through the
+ * per-vCPU request mask (vcpu_request()); nothing calls back up here.
  */
 #ifndef MKVM_SUPERVISOR_H
 #define MKVM_SUPERVISOR_H
@@ -43,6 +48,9 @@ void supervisor_guest_ended(void);
 
 /* Ctrl-A x was typed (input thread). */
 void supervisor_quit(void);
+
+/* A VMM failure while starting: ends every prepared guest with @status. */
+void supervisor_stop_all(int status, const char *why);
 
 /* On the main thread once its vCPU is done: waits until every guest has
  * ended and the supervisor thread, if it ever started, is gone. */

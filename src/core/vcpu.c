@@ -3,13 +3,13 @@
 
 #include <errno.h>
 #include <linux/kvm.h>
+#include <sched.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <time.h>
 
 #include "mkvm/abi.h"
-#include "supervisor.h"
 
 /* The kvm_run of the vCPU running on this thread, for the kick handler;
  * volatile: a handler on this thread must see it cleared. */
@@ -129,6 +129,22 @@ static enum io_result handle_exit(struct vcpu *c)
 	}
 }
 
+void vcpu_request(struct vcpu *c, unsigned req)
+{
+	atomic_fetch_or(&c->requests, req);
+	if (c->started && !atomic_load(&c->done))
+		pthread_kill(c->thread, SIGUSR1);
+}
+
+/* What others asked of this vCPU while it ran (vcpu_request()). */
+static void take_requests(struct vcpu *c)
+{
+	unsigned req = atomic_exchange(&c->requests, 0);
+
+	if (req & VCPU_REQ_FLUSH_CONSOLE)
+		console_flush(&c->vm->con); /* a prompt waited too long */
+}
+
 void vcpu_run(struct vcpu *c, const sigset_t *unblock)
 {
 	struct vm *vm = c->vm;
@@ -137,14 +153,14 @@ void vcpu_run(struct vcpu *c, const sigset_t *unblock)
 	pthread_sigmask(SIG_UNBLOCK, unblock, NULL);
 
 	clock_gettime(CLOCK_MONOTONIC, &c->stats.start);
-	while (!vm->stopping) {
+	while (!vm_over(vm)) {
 		if (ioctl(c->fd, KVM_RUN, 0) < 0) {
 			if (errno == EINTR || errno == EAGAIN) {
 				c->run->immediate_exit = 0;
-				if (__atomic_exchange_n(&vm->flush_request, 0, __ATOMIC_ACQ_REL))
-					console_flush(&vm->con); /* a prompt waited too long */
-				supervisor_wanted();		 /* a signal or the lazy timer */
-				continue; /* kicked: the loop condition decides */
+				take_requests(c);
+				if (c->hooks->kicked)
+					c->hooks->kicked(); /* a signal or the lazy timer */
+				continue;		    /* kicked: the loop condition decides */
 			}
 			vm_end(vm, MKVM_EXIT_VMM_ERROR, "KVM_RUN failed: %s", strerror(errno));
 			break;
@@ -154,13 +170,15 @@ void vcpu_run(struct vcpu *c, const sigset_t *unblock)
 	}
 	clock_gettime(CLOCK_MONOTONIC, &c->stats.end);
 	/* One vCPU ending ends the guest (vm_end kicked the others); the last
-	 * one to leave reports. */
-	if (!vm->ended)
+	 * one to leave reports, once the winner has written the reason. */
+	if (!vm_over(vm))
 		vm_end(vm, MKVM_EXIT_VMM_ERROR, "vCPU %u stopped without a reason", c->id);
-	if (__atomic_sub_fetch(&vm->cpus_running, 1, __ATOMIC_ACQ_REL) == 0)
-		c->on_exit(vm); /* may block on a slow stdout: still kickable */
+	while (life_state(&vm->life) == LIFE_ENDING)
+		sched_yield();
+	if (atomic_fetch_sub(&vm->cpus_running, 1) == 1)
+		c->hooks->ended(vm); /* may block on a slow stdout: still kickable */
 	this_run = NULL;
-	c->done = 1;
+	atomic_store(&c->done, true);
 }
 
 static void *vcpu_thread(void *arg)
@@ -173,14 +191,14 @@ static void *vcpu_thread(void *arg)
 	return NULL;
 }
 
-int vcpu_start(struct vm *vm, void (*on_exit)(struct vm *vm), bool here)
+int vcpu_start(struct vm *vm, const struct vcpu_hooks *hooks, bool here)
 {
-	vm->cpus_running = (int)vm->ncpus;
+	atomic_store(&vm->cpus_running, (int)vm->ncpus);
 	for (unsigned i = 0; i < vm->ncpus; i++) {
 		struct vcpu *c = &vm->cpus[i];
 		int err;
 
-		c->on_exit = on_exit;
+		c->hooks = hooks;
 		if (i == 0 && here) {
 			c->thread = pthread_self();
 			c->started = true;
@@ -190,9 +208,9 @@ int vcpu_start(struct vm *vm, void (*on_exit)(struct vm *vm), bool here)
 		if (err) {
 			vm_end(vm, MKVM_EXIT_VMM_ERROR, "cannot start vCPU thread %u", i);
 			/* Threads never started never count themselves out. */
-			if (__atomic_sub_fetch(&vm->cpus_running, (int)(vm->ncpus - i),
-					       __ATOMIC_ACQ_REL) == 0)
-				on_exit(vm);
+			if (atomic_fetch_sub(&vm->cpus_running, (int)(vm->ncpus - i)) ==
+			    (int)(vm->ncpus - i))
+				hooks->ended(vm);
 			return -err;
 		}
 		c->started = true;

@@ -15,11 +15,16 @@ void vcpu_signals_init(void);
 void vcpu_kick_self(void);
 
 /*
- * Starts a thread for each vCPU of @vm; @on_exit runs on the last one to end
- * when the guest ends.  With @here, vCPU 0 gets no thread: the caller runs
- * it with vcpu_run().  Negative errno if a thread cannot start.
+ * Starts a thread for each vCPU of @vm; @hooks (kept) say what to do after
+ * a kick and on the last vCPU to end.  With @here, vCPU 0 gets no thread:
+ * the caller runs it with vcpu_run().  Negative errno if a thread cannot
+ * start.
  */
-int vcpu_start(struct vm *vm, void (*on_exit)(struct vm *vm), bool here);
+int vcpu_start(struct vm *vm, const struct vcpu_hooks *hooks, bool here);
+
+/* Any thread: sets @req (VCPU_REQ_*) for @c and kicks it out of KVM_RUN;
+ * its own loop acts on it. */
+void vcpu_request(struct vcpu *c, unsigned req);
 
 /* Runs vCPU @c on the calling thread until its guest ends; @unblock is
  * unblocked once kicks can reach it (SIGUSR1 at least). */

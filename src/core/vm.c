@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <linux/kvm.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -14,7 +15,6 @@
 #include "arch/x86/chipset.h"
 #include "arch/x86/cpu.h"
 #include "arch/x86/cpuid.h"
-#include "input.h"
 #include "mkvm/abi.h"
 
 static int vcpu_create(struct vm *vm, struct vcpu *c, unsigned id, struct kvm *kvm)
@@ -51,6 +51,7 @@ int vm_create(struct vm *vm, struct kvm *kvm, uint64_t mem_size)
 	struct kvm_userspace_memory_region region;
 	int err;
 
+	vm->host = &vm_kvm_host;
 	vm->fd = ioctl(kvm->fd, KVM_CREATE_VM, 0);
 	if (vm->fd < 0) {
 		fprintf(stderr, "mini-kvm: %s: KVM_CREATE_VM: %s\n", vm->name, strerror(errno));
@@ -91,24 +92,6 @@ void vm_irq_line(struct vm *vm, unsigned irq, int level)
 		vm_end(vm, MKVM_EXIT_VMM_ERROR, "KVM_IRQ_LINE %u: %s", irq, strerror(-err));
 }
 
-int vm_on_destroy(struct vm *vm, void (*fn)(void *arg), void *arg)
-{
-	if (vm->ncleanups == VM_MAX_CLEANUPS)
-		return -ENOSPC;
-	vm->cleanups[vm->ncleanups].fn = fn;
-	vm->cleanups[vm->ncleanups].arg = arg;
-	vm->ncleanups++;
-	return 0;
-}
-
-void vm_free_devices(struct vm *vm)
-{
-	while (vm->ncleanups) {
-		vm->ncleanups--;
-		vm->cleanups[vm->ncleanups].fn(vm->cleanups[vm->ncleanups].arg);
-	}
-}
-
 void vm_destroy(struct vm *vm)
 {
 	vm_free_devices(vm);
@@ -123,14 +106,37 @@ void vm_destroy(struct vm *vm)
 		close(vm->fd);
 }
 
-static bool vm_end_v(struct vm *vm, int status, const char *fmt, va_list ap)
+/* The cause a status stands for when a device or the run loop ends the
+ * guest with a message (a guest's own exit has none). */
+static enum end_cause cause_of(int status, const char *fmt)
 {
-	if (__atomic_exchange_n(&vm->ended, 1, __ATOMIC_ACQ_REL))
+	if (!fmt)
+		return END_GUEST;
+	if (status == MKVM_EXIT_GUEST_FAULT)
+		return END_GUEST_FAULT;
+	if (status == MKVM_EXIT_VMM_ERROR)
+		return END_VMM_ERROR;
+	return END_GUEST; /* e.g. "guest reset the machine", status 0 */
+}
+
+/* The winner writes status, reason (and the register dump of @crashed)
+ * while the state is LIFE_ENDING; LIFE_ENDED publishes them. */
+static bool vm_end_v(struct vm *vm, struct vcpu *crashed, enum end_cause cause, int status,
+		     const char *fmt, va_list ap)
+{
+	int running = LIFE_RUNNING;
+
+	if (!atomic_compare_exchange_strong_explicit(&vm->life.state, &running, LIFE_ENDING,
+						     memory_order_acq_rel, memory_order_acquire))
 		return false;
 	vm->status = status;
+	vm->life.cause = cause;
 	if (fmt)
 		vsnprintf(vm->reason, sizeof(vm->reason), fmt, ap);
-	vm->stopping = 1;
+	if (crashed)
+		x86_dump_regs(crashed->fd, vm->dump, sizeof(vm->dump));
+	/* Published: whoever sees LIFE_ENDED sees the status and reason. */
+	atomic_store_explicit(&vm->life.state, LIFE_ENDED, memory_order_release);
 	if (vm->ncpus > 1)
 		vm_kick_all(vm); /* the other vCPUs must notice too */
 	return true;
@@ -140,7 +146,8 @@ void vm_kick_all(struct vm *vm)
 {
 	for (unsigned i = 0; i < vm->ncpus; i++) {
 		struct vcpu *c = &vm->cpus[i];
-		if (c->started && !c->done && !pthread_equal(c->thread, pthread_self()))
+		if (c->started && !atomic_load(&c->done) &&
+		    !pthread_equal(c->thread, pthread_self()))
 			pthread_kill(c->thread, SIGUSR1);
 	}
 }
@@ -151,7 +158,7 @@ bool vm_end(struct vm *vm, int status, const char *fmt, ...)
 	bool won;
 
 	va_start(ap, fmt);
-	won = vm_end_v(vm, status, fmt, ap);
+	won = vm_end_v(vm, NULL, cause_of(status, fmt), status, fmt, ap);
 	va_end(ap);
 	return won;
 }
@@ -163,17 +170,38 @@ bool vm_crash(struct vcpu *c, const char *fmt, ...)
 	bool won;
 
 	va_start(ap, fmt);
-	won = vm_end_v(vm, MKVM_EXIT_GUEST_FAULT, fmt, ap);
+	won = vm_end_v(vm, c, END_GUEST_FAULT, MKVM_EXIT_GUEST_FAULT, fmt, ap);
 	va_end(ap);
-	if (won)
-		x86_dump_regs(c->fd, vm->dump, sizeof(vm->dump));
 	return won;
 }
 
-void vm_stop(struct vm *vm, int status, const char *why)
+static bool end_with(struct vm *vm, enum end_cause cause, int status, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static bool end_with(struct vm *vm, enum end_cause cause, int status, const char *fmt, ...)
 {
-	vm->forced = 1;
-	vm_end(vm, status, "%s", why);
-	input_wake_all();
+	va_list ap;
+	bool won;
+
+	va_start(ap, fmt);
+	won = vm_end_v(vm, NULL, cause, status, fmt, ap);
+	va_end(ap);
+	return won;
+}
+
+void vm_stop(struct vm *vm, enum end_cause cause, int status, const char *why)
+{
+	end_with(vm, cause, status, "%s", why);
+	/* ENDING -> ENDED belongs to the winner: wait for it (a few stores). */
+	while (atomic_load(&vm->life.state) == LIFE_ENDING)
+		sched_yield();
+	atomic_store_explicit(&vm->life.state, LIFE_FORCED, memory_order_release);
 	vm_kick_all(vm);
 }
+
+static bool kvm_host_end(struct vm *vm, int status, const char *reason)
+{
+	return reason ? vm_end(vm, status, "%s", reason) : vm_end(vm, status, NULL);
+}
+
+const struct vm_host vm_kvm_host = {.irq_line = vm_irq_line, .end = kvm_host_end};

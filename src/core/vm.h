@@ -14,13 +14,38 @@
 #include "console.h"
 #include "guest_mem.h"
 #include "kvm.h"
+#include "lifecycle.h"
 #include "stats.h"
 
 struct kvm_run;
 struct vm;
 
-#define VM_MAX_CPUS	64
-#define VM_MAX_CLEANUPS 16
+#define VM_MAX_CPUS    64
+#define VM_MAX_DEVICES 16
+
+struct device_type;
+
+/* What a device may ask of its VM.  vm_create() installs vm_kvm_host (KVM
+ * interrupt lines, vm_end); unit tests and fuzz targets may install fakes,
+ * so that a device model links without the VM. */
+struct vm_host {
+	void (*irq_line)(struct vm *vm, unsigned irq, int level);
+	/* Ends the guest with @status; @reason NULL for the guest's own end.
+	 * True if this call decided the end. */
+	bool (*end)(struct vm *vm, int status, const char *reason);
+};
+
+/* Requests to a vCPU (struct vcpu .requests), taken by its own loop after
+ * a kick: whoever sets one also kicks (vcpu_request()). */
+#define VCPU_REQ_FLUSH_CONSOLE 0x1u /* a partial line waited too long */
+
+/* What the vCPU loop tells its owner; given at vcpu_start(). */
+struct vcpu_hooks {
+	/* After a kick or signal on this thread (EINTR from KVM_RUN). */
+	void (*kicked)(void);
+	/* On the last vCPU thread of the guest to end, once its end is known. */
+	void (*ended)(struct vm *vm);
+};
 
 struct vcpu {
 	struct vm *vm;
@@ -28,11 +53,12 @@ struct vcpu {
 	int fd;
 	struct kvm_run *run;
 	size_t run_size;
-	pthread_t thread;		/* its own, or the main thread (vCPU 0 of guest 0) */
-	void (*on_exit)(struct vm *vm); /* runs on the last vCPU thread to end */
-	bool started;			/* the thread exists */
-	volatile int done;		/* the vCPU loop has finished */
-	struct vm_stats stats;		/* this vCPU's counters (no sharing) */
+	pthread_t thread; /* its own, or the main thread (vCPU 0 of guest 0) */
+	const struct vcpu_hooks *hooks;
+	_Atomic unsigned requests; /* VCPU_REQ_* bits */
+	bool started;		   /* the thread exists */
+	_Atomic bool done;	   /* the vCPU loop has finished */
+	struct vm_stats stats;	   /* this vCPU's counters (no sharing) */
 };
 
 /* Which machine a guest gets (docs/machine.md). */
@@ -54,22 +80,19 @@ struct vm {
 	struct bus mmio;
 	unsigned ncpus;
 	struct vcpu cpus[VM_MAX_CPUS];
-	int cpus_running; /* atomic: vCPU threads not yet ended */
+	_Atomic int cpus_running; /* vCPU threads not yet ended */
 	struct console con;
-	/* Device state freed by vm_destroy(), last registered first. */
-	struct {
-		void (*fn)(void *arg);
-		void *arg;
-	} cleanups[VM_MAX_CLEANUPS];
-	unsigned ncleanups;
+	const struct vm_host *host;
+	/* The devices of this guest, in the order created (destroyed last
+	 * first): src/devices/devices.def. */
+	struct vm_device {
+		const struct device_type *type;
+		void *dev;
+	} devs[VM_MAX_DEVICES];
+	unsigned ndevs;
 
 	/* How the guest ended; written once, by whoever ends it first. */
-	int ended;	       /* atomic flag: the end is decided */
-	volatile int stopping; /* tells the vCPU and input to stop */
-	int flush_request;     /* atomic: the supervisor asks vCPU 0 to flush output */
-	int pending_polls;     /* supervisor: polls that saw a partial line */
-	volatile int forced;   /* stopped from outside (timeout, signal, quit):
-				* pending output may be dropped */
+	struct lifecycle life; /* running, ending, ended, forced; and the cause */
 	int status;	       /* exit status for this guest */
 	char reason[256];      /* "" = the guest ended by itself */
 	char dump[1024];       /* register dump for crashes, or "" */
@@ -83,9 +106,25 @@ int vm_create(struct vm *vm, struct kvm *kvm, uint64_t mem_size);
 void vm_irq_line(struct vm *vm, unsigned irq, int level);
 void vm_destroy(struct vm *vm);
 
-/* Devices hand their state to the VM: @fn(@arg) runs in vm_destroy(). */
-int vm_on_destroy(struct vm *vm, void (*fn)(void *arg), void *arg);
-/* Runs the device clean-ups alone (vm_destroy does it too). */
+/* The real host of a VM on KVM (vm_irq_line, vm_end). */
+extern const struct vm_host vm_kvm_host;
+
+/* For device models: the interrupt line and the end, through vm->host. */
+static inline void vm_dev_irq(struct vm *vm, unsigned irq, int level)
+{
+	vm->host->irq_line(vm, irq, level);
+}
+
+static inline bool vm_dev_end(struct vm *vm, int status, const char *reason)
+{
+	return vm->host->end(vm, status, reason);
+}
+
+/* Creates a device of @type on @vm (its create hook) and keeps it; a
+ * device absent from this guest is no error.  0 or -errno. */
+int vm_add_device(struct vm *vm, const struct device_type *type);
+
+/* Destroys the devices alone, last created first (vm_destroy does it too). */
 void vm_free_devices(struct vm *vm);
 
 /*
@@ -100,7 +139,15 @@ bool vm_crash(struct vcpu *c, const char *fmt, ...) __attribute__((format(printf
 /* Kicks every vCPU of @vm out of KVM_RUN (except the calling thread's). */
 void vm_kick_all(struct vm *vm);
 
-/* Ends the guest from another thread and makes its vCPU notice. */
-void vm_stop(struct vm *vm, int status, const char *why);
+/* True once the guest's end is decided: loops and devices stop. */
+static inline bool vm_over(const struct vm *vm)
+{
+	return life_over(&vm->life);
+}
+
+/* Ends the guest from another thread (@cause: timeout, signal, quit, VMM
+ * failure) and kicks its vCPUs.  Waking blocked input is the caller's job
+ * (the supervisor's). */
+void vm_stop(struct vm *vm, enum end_cause cause, int status, const char *why);
 
 #endif

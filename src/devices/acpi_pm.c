@@ -13,12 +13,14 @@
  *
  * The SCI (IRQ 9) is never raised.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "core/device.h"
+#include "core/vm.h"
 #include "mkvm/abi.h"
-#include "pc_devices.h"
 
 #define PM1_SCI_EN  0x0001
 #define PM1_SLP_TYP 0x1c00
@@ -66,7 +68,7 @@ static enum io_result acpi_pm_io(void *opaque, struct io_access *a)
 	if (off < 6 && off + a->size > 4) {
 		uint16_t cnt = (uint16_t)(pm->regs[4] | pm->regs[5] << 8);
 		if ((cnt & PM1_SLP_EN) && ((cnt & PM1_SLP_TYP) >> 10) == ACPI_S5_SLP_TYP) {
-			vm_end(pm->vm, 0, NULL);
+			vm_dev_end(pm->vm, 0, NULL);
 			return IO_STOP;
 		}
 		pm->regs[5] &= (uint8_t) ~(PM1_SLP_EN >> 8); /* SLP_EN reads as 0 */
@@ -74,19 +76,68 @@ static enum io_result acpi_pm_io(void *opaque, struct io_access *a)
 	return IO_DONE;
 }
 
-int acpi_pm_register(struct vm *vm)
+static void acpi_pm_reset(void *dev)
+{
+	struct acpi_pm *pm = dev;
+
+	memset(pm->regs, 0, sizeof(pm->regs));
+	pm->regs[4] = PM1_SCI_EN;
+}
+
+/* PM1a_EN and PM1a_CNT; STS is always 0 and the timer is the host clock. */
+static int acpi_pm_save(void *dev, struct state_w *w)
+{
+	const struct acpi_pm *pm = dev;
+
+	st_begin(w, "APM1", 1);
+	st_u16(w, (uint16_t)(pm->regs[2] | pm->regs[3] << 8));
+	st_u16(w, (uint16_t)(pm->regs[4] | pm->regs[5] << 8));
+	return st_end(w);
+}
+
+static int acpi_pm_load(void *dev, struct state_r *r)
+{
+	struct acpi_pm *pm = dev;
+	uint16_t en, cnt;
+
+	st_open(r, "APM1", 1);
+	en = st_get16(r);
+	cnt = st_get16(r);
+	if (st_close(r) < 0)
+		return -1;
+	/* As a guest write leaves them: SCI_EN set, SLP_EN reading 0. */
+	cnt = (uint16_t)((cnt | PM1_SCI_EN) & ~PM1_SLP_EN);
+	pm->regs[2] = (uint8_t)en;
+	pm->regs[3] = (uint8_t)(en >> 8);
+	pm->regs[4] = (uint8_t)cnt;
+	pm->regs[5] = (uint8_t)(cnt >> 8);
+	return 0;
+}
+
+static void *acpi_pm_create(struct vm *vm, int *err)
 {
 	struct acpi_pm *pm = calloc(1, sizeof(*pm));
-	int err;
 
-	if (!pm)
-		return -12; /* -ENOMEM */
+	if (!pm) {
+		*err = -ENOMEM;
+		return NULL;
+	}
 	pm->vm = vm;
-	pm->regs[4] = PM1_SCI_EN;
-	err = bus_register(&vm->pio, ACPI_PM1A_EVT_PORT, ACPI_PM_PORTS, "acpi-pm", acpi_pm_io, pm);
-	if (!err)
-		err = vm_on_destroy(vm, free, pm);
-	if (err)
+	acpi_pm_reset(pm);
+	*err = bus_register(&vm->pio, ACPI_PM1A_EVT_PORT, ACPI_PM_PORTS, "acpi-pm", acpi_pm_io, pm);
+	if (*err) {
 		free(pm);
-	return err;
+		return NULL;
+	}
+	return pm;
 }
+
+const struct device_type acpi_pm_device = {
+	.name = "ACPI PM",
+	.profiles = DEV_PC_ONLY,
+	.create = acpi_pm_create,
+	.save = acpi_pm_save,
+	.load = acpi_pm_load,
+	.reset = acpi_pm_reset,
+	.destroy = free,
+};

@@ -8,8 +8,9 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/device.h"
+#include "core/vm.h"
 #include "mkvm/abi.h"
-#include "pc_devices.h"
 
 static enum io_result debug_exit_io(void *opaque, struct io_access *a)
 {
@@ -22,14 +23,22 @@ static enum io_result debug_exit_io(void *opaque, struct io_access *a)
 	}
 	for (unsigned i = 0; i < a->size && i < 4; i++)
 		v |= (uint32_t)a->data[i] << (8 * i);
-	vm_end(vm, (int)((v << 1) | 1) & 0xff, NULL);
+	vm_dev_end(vm, (int)((v << 1) | 1) & 0xff, NULL);
 	return IO_STOP;
 }
 
-int debug_exit_register(struct vm *vm)
+/* Both ports keep no state: the device is the VM. */
+static void *debug_exit_create(struct vm *vm, int *err)
 {
-	return bus_register(&vm->pio, DEBUG_EXIT_PORT, 4, "debug-exit", debug_exit_io, vm);
+	*err = bus_register(&vm->pio, DEBUG_EXIT_PORT, 4, "debug-exit", debug_exit_io, vm);
+	return *err ? NULL : vm;
 }
+
+const struct device_type debug_exit_device = {
+	.name = "debug-exit",
+	.profiles = DEV_PC_ONLY,
+	.create = debug_exit_create,
+};
 
 static enum io_result post_io(void *opaque, struct io_access *a)
 {
@@ -53,7 +62,15 @@ static enum io_result post_io(void *opaque, struct io_access *a)
 	return IO_DONE;
 }
 
-int post_port_register(struct vm *vm)
+/* The codes live in the vCPU's counters (--stats), not in the device. */
+static void *post_create(struct vm *vm, int *err)
 {
-	return bus_register(&vm->pio, POST_PORT, 1, "POST", post_io, vm);
+	*err = bus_register(&vm->pio, POST_PORT, 1, "POST", post_io, vm);
+	return *err ? NULL : vm;
 }
+
+const struct device_type post_device = {
+	.name = "POST port",
+	.profiles = DEV_PC_ONLY,
+	.create = post_create,
+};

@@ -4,11 +4,15 @@
  * selects an item, byte reads from 0x511 return it (zeros past its end).
  * Items: signature "QEMU", ID (traditional interface), RAM size, CPUs.
  */
+#include "fw_cfg.h"
+
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/device.h"
+#include "core/vm.h"
 #include "mkvm/abi.h"
-#include "pc_devices.h"
 
 #define FW_CFG_SIGNATURE 0x00
 #define FW_CFG_ID	 0x01
@@ -38,7 +42,7 @@ static uint32_t item(const struct fw_cfg *f, uint8_t buf[8])
 	}
 }
 
-static enum io_result fw_cfg_io(void *opaque, struct io_access *a)
+enum io_result fw_cfg_io(void *opaque, struct io_access *a)
 {
 	struct fw_cfg *f = opaque;
 	uint8_t buf[8];
@@ -63,19 +67,80 @@ static enum io_result fw_cfg_io(void *opaque, struct io_access *a)
 	return IO_DONE;
 }
 
-int fw_cfg_register(struct vm *vm)
+struct fw_cfg *fw_cfg_create(uint64_t ram_size, uint16_t cpus)
 {
 	struct fw_cfg *f = calloc(1, sizeof(*f));
-	int err;
 
-	if (!f)
-		return -12; /* -ENOMEM */
-	f->ram_size = vm->mem.size;
-	f->cpus = (uint16_t)vm->ncpus;
-	err = bus_register(&vm->pio, FW_CFG_PORT, 2, "fw_cfg", fw_cfg_io, f);
-	if (!err)
-		err = vm_on_destroy(vm, free, f);
-	if (err)
-		free(f);
-	return err;
+	if (f) {
+		f->ram_size = ram_size;
+		f->cpus = cpus;
+	}
+	return f;
 }
+
+void fw_cfg_destroy(void *f)
+{
+	free(f);
+}
+
+static void fw_cfg_reset(void *dev)
+{
+	struct fw_cfg *f = dev;
+
+	f->key = 0;
+	f->offset = 0;
+}
+
+static int fw_cfg_save(void *dev, struct state_w *w)
+{
+	const struct fw_cfg *f = dev;
+
+	st_begin(w, "FWCF", 1);
+	st_u16(w, f->key);
+	st_u32(w, f->offset);
+	st_u64(w, f->ram_size);
+	st_u16(w, f->cpus);
+	return st_end(w);
+}
+
+/* Any key and offset are safe: unknown items and offsets read as zeros. */
+static int fw_cfg_load(void *dev, struct state_r *r)
+{
+	struct fw_cfg *f = dev, n;
+
+	st_open(r, "FWCF", 1);
+	n.key = st_get16(r);
+	n.offset = st_get32(r);
+	n.ram_size = st_get64(r);
+	n.cpus = st_get16(r);
+	if (st_close(r) < 0)
+		return -1;
+	*f = n;
+	return 0;
+}
+
+static void *fw_cfg_vm_create(struct vm *vm, int *err)
+{
+	struct fw_cfg *f = fw_cfg_create(vm->mem.size, (uint16_t)vm->ncpus);
+
+	if (!f) {
+		*err = -ENOMEM;
+		return NULL;
+	}
+	*err = bus_register(&vm->pio, FW_CFG_PORT, 2, "fw_cfg", fw_cfg_io, f);
+	if (*err) {
+		free(f);
+		return NULL;
+	}
+	return f;
+}
+
+const struct device_type fw_cfg_device = {
+	.name = "fw_cfg",
+	.profiles = DEV_PC_ONLY,
+	.create = fw_cfg_vm_create,
+	.save = fw_cfg_save,
+	.load = fw_cfg_load,
+	.reset = fw_cfg_reset,
+	.destroy = fw_cfg_destroy,
+};

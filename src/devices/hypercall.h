@@ -5,7 +5,7 @@
 
 #include "core/vm.h"
 
-/* Registers the hypercall ports on @vm's I/O bus. 0 or -errno. */
-int hypercall_register(struct vm *vm);
+/* hypercall_device (devices.def): the HC_* ports on the VM's I/O bus. */
+extern const struct device_type hypercall_device;
 
 #endif

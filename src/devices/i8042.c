@@ -3,8 +3,8 @@
  * The i8042 keyboard controller at 0x60 (data) and 0x64 (status/command),
  * with a PS/2 keyboard behind it on IRQ1 (docs/machine.md, "i8042 keyboard").
  *
- * With --keyboard, stdin is the keyboard: the input thread's listener turns
- * terminal bytes into scancode set 1 (keymap.c) and queues them.  Two
+ * The keyboard's commands and stdin as the keyboard (--keyboard: terminal
+ * bytes become scancode set 1, keymap.c) are in i8042_kbd.c.  Two
  * queues feed the output buffer: replies (controller and keyboard command
  * results, read first) and keystrokes (held while the keyboard is disabled,
  * as a real keyboard holds them while its clock is inhibited).  Keystrokes
@@ -19,289 +19,23 @@
  * and the Esc timer thread: one mutex guards it all.  Lock order: i8042,
  * then input (input_trygetchar()).
  */
+#include "i8042.h"
+
 #include <errno.h>
-#include <pthread.h>
-#include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
-#include "core/input.h"
-#include "keymap.h"
-#include "mkvm/abi.h"
-#include "pc_devices.h"
-
-#define I8042_DATA   0x60
-#define I8042_STATUS 0x64
-
-/* Status register (read 0x64). */
-#define ST_OBF	    0x01 /* output buffer full: 0x60 has a byte */
-#define ST_SYSFLAG  0x04 /* system flag (command byte bit 2) */
-#define ST_CMD	    0x08 /* last write was to 0x64 */
-#define ST_UNLOCKED 0x10 /* keyboard not locked */
-#define ST_AUXDATA  0x20 /* the byte in 0x60 is from the aux port */
-
-/* Command byte (controller RAM byte 0). */
-#define CB_KBD_IRQ 0x01
-#define CB_AUX_IRQ 0x02
-#define CB_SYSFLAG 0x04
-#define CB_KBD_OFF 0x10
-#define CB_AUX_OFF 0x20
-#define CB_XLATE   0x40
-#define CB_RESET   (CB_XLATE | CB_AUX_OFF | CB_SYSFLAG | CB_KBD_IRQ) /* as a BIOS leaves it */
-
-#define REPLY_MAX   16		       /* controller and keyboard replies */
-#define KEYS_MAX    64		       /* keystroke scancodes held by the keyboard */
-#define AUX_BIT	    0x100	       /* in replies[]: the byte comes from the aux port */
-#define ESC_WAIT_NS (50 * 1000 * 1000) /* a lone ESC is Esc after 50 ms */
-
-struct i8042 {
-	pthread_mutex_t lock;
-	struct vm *vm;
-	uint8_t ram[32];     /* ram[0] is the command byte */
-	uint8_t status_cmd;  /* ST_CMD */
-	uint8_t pending_ctl; /* 0x64 command waiting for its data byte at 0x60, or 0 */
-	uint8_t pending_kbd; /* keyboard command waiting for its data byte, or 0 */
-	uint8_t last;	     /* last byte read from 0x60 (re-read when empty) */
-	uint8_t last_sent;   /* last byte the keyboard sent (0xFE resend) */
-	uint8_t outport;     /* output port: bit 0 reset line, bit 1 A20 */
-	uint8_t scanset;     /* 1..3, as asked with 0xF0; we always send set 1 */
-	bool scanning;	     /* 0xF4 / 0xF5 */
-	bool irq1, irq12;    /* current levels of the lines */
-
-	uint16_t replies[REPLY_MAX];
-	unsigned rhead, rcount;
-	uint8_t keys[KEYS_MAX];
-	unsigned khead, kcount;
-	unsigned long dropped; /* replies lost to a full queue */
-
-	/* stdin as the keyboard (--keyboard) */
-	bool has_input;
-	bool input_eof;
-	struct keymap km;
-	pthread_cond_t esc_cond;
-	struct timespec esc_deadline; /* tv_sec 0: no lone ESC waiting */
-};
-
-static bool kbd_enabled(const struct i8042 *k)
-{
-	return !(k->ram[0] & CB_KBD_OFF);
-}
-
-/* The byte 0x60 would return next: a reply, else a keystroke. -1 if none. */
-static int next_byte(const struct i8042 *k, bool *aux)
-{
-	*aux = false;
-	if (k->rcount) {
-		uint16_t r = k->replies[k->rhead];
-		*aux = r & AUX_BIT;
-		return r & 0xff;
-	}
-	if (k->kcount && kbd_enabled(k))
-		return k->keys[k->khead];
-	return -1;
-}
-
-static void set_line(struct i8042 *k, bool *cur, unsigned irq, bool level)
-{
-	if (*cur == level)
-		return;
-	*cur = level;
-	vm_irq_line(k->vm, irq, level);
-}
-
-/* Drives IRQ1 and IRQ12 from the output buffer and the command byte. */
-static void update_irq(struct i8042 *k)
-{
-	bool aux;
-	int b = next_byte(k, &aux);
-
-	set_line(k, &k->irq1, IRQ_KEYBOARD, b >= 0 && !aux && (k->ram[0] & CB_KBD_IRQ));
-	set_line(k, &k->irq12, 12, b >= 0 && aux && (k->ram[0] & CB_AUX_IRQ));
-}
-
-static void reply(struct i8042 *k, uint16_t v)
-{
-	if (k->rcount == REPLY_MAX) {
-		k->dropped++;
-		return;
-	}
-	k->replies[(k->rhead + k->rcount++) % REPLY_MAX] = v;
-}
-
-/* A byte from the keyboard (not a keystroke): remembered for 0xFE. */
-static void kbd_reply(struct i8042 *k, uint8_t v)
-{
-	k->last_sent = v;
-	reply(k, v);
-}
-
-/* ---- keystrokes from stdin ---------------------------------------------- */
-
-static void queue_keys(struct i8042 *k, const uint8_t *codes, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		if (k->kcount == KEYS_MAX)
-			return; /* cannot happen: pump() checks for room first */
-		k->keys[(k->khead + k->kcount++) % KEYS_MAX] = codes[i];
-	}
-}
-
-/* Moves input bytes into the keystroke queue while there is room. */
-static void pump(struct i8042 *k)
-{
-	uint8_t codes[KEYMAP_MAX_CODES];
-
-	if (!k->has_input || k->input_eof || !k->scanning)
-		return;
-	while (KEYS_MAX - k->kcount >= KEYMAP_MAX_CODES) {
-		int c = input_trygetchar();
-		if (c == INPUT_EMPTY)
-			break;
-		if (c == INPUT_EOF) {
-			queue_keys(k, codes, keymap_flush(&k->km, codes));
-			k->input_eof = true;
-			break;
-		}
-		queue_keys(k, codes, keymap_feed(&k->km, (uint8_t)c, codes));
-	}
-	/* A lone ESC: Esc unless more comes within ESC_WAIT_NS (esc_timer()). */
-	if (k->input_eof || !keymap_lone_esc(&k->km)) {
-		k->esc_deadline.tv_sec = 0;
-	} else if (k->esc_deadline.tv_sec == 0) {
-		clock_gettime(CLOCK_MONOTONIC, &k->esc_deadline);
-		k->esc_deadline.tv_nsec += ESC_WAIT_NS;
-		if (k->esc_deadline.tv_nsec >= 1000000000L) {
-			k->esc_deadline.tv_sec++;
-			k->esc_deadline.tv_nsec -= 1000000000L;
-		}
-		pthread_cond_signal(&k->esc_cond);
-	}
-}
-
-/* Input thread: new bytes or the end of input. */
-static void on_input(void *arg)
-{
-	struct i8042 *k = arg;
-
-	pthread_mutex_lock(&k->lock);
-	if (!k->vm->stopping) {
-		pump(k);
-		update_irq(k);
-	}
-	pthread_mutex_unlock(&k->lock);
-}
-
-/* Turns a lone ESC into Esc once it has waited ESC_WAIT_NS. */
-static void *esc_timer(void *arg)
-{
-	struct i8042 *k = arg;
-
-	pthread_mutex_lock(&k->lock);
-	while (!k->vm->stopping) {
-		struct timespec now;
-		int err = 0;
-
-		if (k->esc_deadline.tv_sec == 0)
-			pthread_cond_wait(&k->esc_cond, &k->lock);
-		else
-			err = pthread_cond_timedwait(&k->esc_cond, &k->lock, &k->esc_deadline);
-		if (err != ETIMEDOUT || k->esc_deadline.tv_sec == 0)
-			continue;
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		if (now.tv_sec < k->esc_deadline.tv_sec ||
-		    (now.tv_sec == k->esc_deadline.tv_sec && now.tv_nsec < k->esc_deadline.tv_nsec))
-			continue;
-		k->esc_deadline.tv_sec = 0;
-		/* Bytes already waiting belong to the sequence: the listener is coming. */
-		if (keymap_lone_esc(&k->km) && !input_pending() &&
-		    KEYS_MAX - k->kcount >= KEYMAP_MAX_CODES) {
-			uint8_t codes[KEYMAP_MAX_CODES];
-			queue_keys(k, codes, keymap_flush(&k->km, codes));
-			update_irq(k);
-		}
-	}
-	pthread_mutex_unlock(&k->lock);
-	return NULL;
-}
-
-/* ---- the keyboard --------------------------------------------------------- */
-
-/* 0x41, 0x43, 0x3f: set 2, 1, 3 as the guest reads them through translation. */
-static uint8_t set_number(const struct i8042 *k)
-{
-	static const uint8_t xlated[4] = {0, 0x43, 0x41, 0x3f};
-
-	return (k->ram[0] & CB_XLATE) ? xlated[k->scanset] : k->scanset;
-}
-
-/* A byte the guest sends to the keyboard (write to 0x60). */
-static void kbd_write(struct i8042 *k, uint8_t v)
-{
-	uint8_t cmd = k->pending_kbd;
-
-	k->pending_kbd = 0;
-	switch (cmd) {
-	case 0xed: /* LEDs: any bits accepted */
-	case 0xf3: /* typematic rate and delay */ kbd_reply(k, 0xfa); return;
-	case 0xf0: /* scancode set: 0 asks, 1..3 sets */
-		if (v > 3) {
-			kbd_reply(k, 0xfe);
-			return;
-		}
-		kbd_reply(k, 0xfa);
-		if (v == 0)
-			kbd_reply(k, set_number(k));
-		else
-			k->scanset = v;
-		return;
-	default: break;
-	}
-	switch (v) {
-	case 0xed:
-	case 0xf0:
-	case 0xf3:
-		k->pending_kbd = v;
-		kbd_reply(k, 0xfa);
-		break;
-	case 0xee: kbd_reply(k, 0xee); break; /* echo */
-	case 0xf2:			      /* identify: MF2 keyboard */
-		kbd_reply(k, 0xfa);
-		kbd_reply(k, 0xab);
-		kbd_reply(k, (k->ram[0] & CB_XLATE) ? 0x41 : 0x83);
-		break;
-	case 0xf4: /* enable scanning */
-		k->scanning = true;
-		kbd_reply(k, 0xfa);
-		break;
-	case 0xf5: /* disable scanning (keystrokes wait in the input) */
-		k->scanning = false;
-		kbd_reply(k, 0xfa);
-		break;
-	case 0xf6: /* defaults */
-	case 0xf7:
-	case 0xf8:
-	case 0xf9:
-	case 0xfa:
-	case 0xfb:
-	case 0xfc:
-	case 0xfd: kbd_reply(k, 0xfa); break;
-	case 0xfe: reply(k, k->last_sent); break; /* resend */
-	case 0xff:				  /* reset: ACK, then self-test passed */
-		k->scanning = true;
-		k->scanset = 2;
-		kbd_reply(k, 0xfa);
-		kbd_reply(k, 0xaa);
-		break;
-	default: kbd_reply(k, 0xfe); break; /* unknown: resend */
-	}
-}
+#include "core/device.h"
 
 /* ---- the controller ------------------------------------------------------- */
 
 static enum io_result reset_machine(struct i8042 *k, const char *how)
 {
-	vm_end(k->vm, 0, "guest reset the machine (i8042 %s)", how);
+	char why[96];
+
+	snprintf(why, sizeof(why), "guest reset the machine (i8042 %s)", how);
+	vm_dev_end(k->vm, 0, why);
 	return IO_STOP;
 }
 
@@ -414,14 +148,14 @@ static enum io_result i8042_io(void *opaque, struct io_access *a)
 		if (cmd)
 			r = ctl_data(k, cmd, a->data[0]);
 		else
-			kbd_write(k, a->data[0]);
+			i8042_kbd_write(k, a->data[0]);
 	} else {
 		k->status_cmd = ST_CMD;
 		k->pending_ctl = 0;
 		r = ctl_command(k, a->data[0]);
 	}
 	if (r == IO_DONE) {
-		pump(k);
+		i8042_pump(k);
 		update_irq(k);
 	}
 	pthread_mutex_unlock(&k->lock);
@@ -432,51 +166,144 @@ static void i8042_free(void *arg)
 {
 	struct i8042 *k = arg;
 
+	if (k->has_input)
+		return; /* its timer and input threads keep it: freed at exit */
 	pthread_mutex_destroy(&k->lock);
 	pthread_cond_destroy(&k->esc_cond);
 	free(k);
 }
 
-int i8042_register(struct vm *vm)
+/* Controller and keyboard as a BIOS leaves them; queues emptied. */
+static void i8042_reset(void *arg)
+{
+	struct i8042 *k = arg;
+
+	pthread_mutex_lock(&k->lock);
+	memset(k->ram, 0, sizeof(k->ram));
+	k->ram[0] = CB_RESET;
+	k->status_cmd = k->pending_ctl = k->pending_kbd = k->last = k->last_sent = 0;
+	k->outport = 0x03; /* reset line high (running), A20 on */
+	k->scanset = 2;
+	k->scanning = true;
+	k->rhead = k->rcount = k->khead = k->kcount = 0;
+	keymap_init(&k->km);
+	update_irq(k);
+	pthread_mutex_unlock(&k->lock);
+}
+
+/* Everything the guest can see; the keymap's half-read escape sequence
+ * belongs to the host's input, not to the record. */
+static int i8042_save(void *arg, struct state_w *w)
+{
+	struct i8042 *k = arg;
+
+	pthread_mutex_lock(&k->lock);
+	st_begin(w, "I842", 1);
+	st_put(w, k->ram, sizeof(k->ram));
+	st_u8(w, k->status_cmd);
+	st_u8(w, k->pending_ctl);
+	st_u8(w, k->pending_kbd);
+	st_u8(w, k->last);
+	st_u8(w, k->last_sent);
+	st_u8(w, k->outport);
+	st_u8(w, k->scanset);
+	st_u8(w, k->scanning);
+	st_u8(w, (uint8_t)k->rcount);
+	for (unsigned i = 0; i < k->rcount; i++)
+		st_u16(w, k->replies[(k->rhead + i) % REPLY_MAX]);
+	st_u8(w, (uint8_t)k->kcount);
+	for (unsigned i = 0; i < k->kcount; i++)
+		st_u8(w, k->keys[(k->khead + i) % KEYS_MAX]);
+	st_u64(w, k->dropped);
+	pthread_mutex_unlock(&k->lock);
+	return st_end(w);
+}
+
+static bool valid_pending(uint8_t ctl, uint8_t kbd)
+{
+	return (ctl == 0 || (ctl >= 0x60 && ctl <= 0x7f) || (ctl >= 0xd1 && ctl <= 0xd4)) &&
+	       (kbd == 0 || kbd == 0xed || kbd == 0xf0 || kbd == 0xf3);
+}
+
+static int i8042_load(void *arg, struct state_r *r)
+{
+	struct i8042 *k = arg;
+	uint8_t ram[32], v[8], keys[KEYS_MAX], nr, nk;
+	uint16_t replies[REPLY_MAX];
+	uint64_t dropped;
+
+	st_open(r, "I842", 1);
+	st_get(r, ram, sizeof(ram));
+	st_get(r, v, sizeof(v));
+	nr = st_get8(r);
+	for (unsigned i = 0; i < nr && i < REPLY_MAX; i++)
+		if ((replies[i] = st_get16(r)) > (AUX_BIT | 0xff))
+			return -1;
+	nk = st_get8(r);
+	if (nr > REPLY_MAX || nk > KEYS_MAX)
+		return -1;
+	st_get(r, keys, nk);
+	dropped = st_get64(r);
+	if (st_close(r) < 0 || (v[0] != 0 && v[0] != ST_CMD) || !valid_pending(v[1], v[2]) ||
+	    v[6] < 1 || v[6] > 3 || v[7] > 1)
+		return -1;
+	pthread_mutex_lock(&k->lock);
+	memcpy(k->ram, ram, sizeof(ram));
+	k->status_cmd = v[0];
+	k->pending_ctl = v[1];
+	k->pending_kbd = v[2];
+	k->last = v[3];
+	k->last_sent = v[4];
+	k->outport = v[5];
+	k->scanset = v[6];
+	k->scanning = v[7];
+	memcpy(k->replies, replies, nr * sizeof(replies[0]));
+	k->rhead = 0;
+	k->rcount = nr;
+	memcpy(k->keys, keys, nk);
+	k->khead = 0;
+	k->kcount = nk;
+	k->dropped = dropped;
+	update_irq(k); /* the lines follow the loaded state */
+	pthread_mutex_unlock(&k->lock);
+	return 0;
+}
+
+static void *i8042_create(struct vm *vm, int *err)
 {
 	struct i8042 *k = calloc(1, sizeof(*k));
 	pthread_condattr_t ca;
-	int err;
 
-	if (!k)
-		return -ENOMEM;
+	if (!k) {
+		*err = -ENOMEM;
+		return NULL;
+	}
 	pthread_mutex_init(&k->lock, NULL);
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
 	pthread_cond_init(&k->esc_cond, &ca);
 	pthread_condattr_destroy(&ca);
 	k->vm = vm;
-	k->ram[0] = CB_RESET;
-	k->outport = 0x03; /* reset line high (running), A20 on */
-	k->scanset = 2;
-	k->scanning = true;
-	keymap_init(&k->km);
+	i8042_reset(k);
 
-	err = bus_register(&vm->pio, I8042_DATA, 1, "i8042 data", i8042_io, k);
-	if (!err)
-		err = bus_register(&vm->pio, I8042_STATUS, 1, "i8042 status", i8042_io, k);
-	if (err)
-		return err;
-	if (vm->stdin_to_keyboard && vm->reads_stdin) {
-		pthread_t t;
-		sigset_t all, old;
-
-		/* The timer thread takes no signals, like the input thread. */
-		sigfillset(&all);
-		pthread_sigmask(SIG_SETMASK, &all, &old);
-		err = pthread_create(&t, NULL, esc_timer, k);
-		pthread_sigmask(SIG_SETMASK, &old, NULL);
-		if (err)
-			return -err;
-		pthread_detach(t);
-		k->has_input = true;
-		input_set_listener(on_input, k);
-		return 0; /* its timer and input threads keep it: freed at exit */
+	*err = bus_register(&vm->pio, I8042_DATA, 1, "i8042 data", i8042_io, k);
+	if (!*err)
+		*err = bus_register(&vm->pio, I8042_STATUS, 1, "i8042 status", i8042_io, k);
+	if (!*err && vm->stdin_to_keyboard && vm->reads_stdin)
+		*err = i8042_attach_stdin(k);
+	if (*err) {
+		i8042_free(k); /* ranges stay on the bus of a VM that will not run */
+		return NULL;
 	}
-	return vm_on_destroy(vm, i8042_free, k);
+	return k;
 }
+
+const struct device_type i8042_device = {
+	.name = "i8042 keyboard",
+	.profiles = DEV_PC_ONLY,
+	.create = i8042_create,
+	.save = i8042_save,
+	.load = i8042_load,
+	.reset = i8042_reset,
+	.destroy = i8042_free,
+};

@@ -23,9 +23,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/device.h"
 #include "core/input.h"
+#include "core/vm.h"
 #include "mkvm/abi.h"
-#include "pc_devices.h"
 
 #define COM1_PORT 0x3f8
 
@@ -336,11 +337,90 @@ void uart_destroy(struct uart *u)
 	free(u);
 }
 
+/* ---- state ------------------------------------------------------------------ */
+
+static int uart_save(void *opaque, struct state_w *w)
+{
+	struct uart *u = opaque;
+
+	pthread_mutex_lock(&u->lock);
+	st_begin(w, "UART", 1);
+	st_u8(w, u->ier);
+	st_u8(w, u->lcr);
+	st_u8(w, u->mcr);
+	st_u8(w, u->scr);
+	st_u8(w, u->dll);
+	st_u8(w, u->dlm);
+	st_u8(w, u->fifo);
+	st_u8(w, u->lsr_err);
+	st_u8(w, u->msr_delta);
+	st_u8(w, u->thr_ipending);
+	st_u8(w, u->rbr);
+	st_u8(w, (uint8_t)u->rx_count);
+	for (unsigned i = 0; i < u->rx_count; i++) /* oldest first */
+		st_u8(w, u->rx[(u->rx_head + i) % RX_FIFO]);
+	st_u8(w, (uint8_t)u->level);
+	pthread_mutex_unlock(&u->lock);
+	return st_end(w);
+}
+
+/* Every field is checked as a guest write would be; the line then follows
+ * the loaded state (ops->irq if it differs from the device's). */
+static int uart_load(void *opaque, struct state_r *r)
+{
+	struct uart *u = opaque;
+	uint8_t v[11], rx[RX_FIFO] = {0}, n, level;
+
+	st_open(r, "UART", 1);
+	st_get(r, v, sizeof(v));
+	n = st_get8(r);
+	if (n > RX_FIFO || (n > 1 && !v[6])) /* one byte held with FIFOs off */
+		return -1;
+	st_get(r, rx, n);
+	level = st_get8(r);
+	if (st_close(r) < 0 || level > 1 || v[0] & 0xf0 || v[2] & 0xe0 || v[6] > 1 ||
+	    v[7] & ~LSR_OE || v[8] & 0xf0 || v[9] > 1)
+		return -1;
+	pthread_mutex_lock(&u->lock);
+	u->ier = v[0];
+	u->lcr = v[1];
+	u->mcr = v[2];
+	u->scr = v[3];
+	u->dll = v[4];
+	u->dlm = v[5];
+	u->fifo = v[6];
+	u->lsr_err = v[7];
+	u->msr_delta = v[8];
+	u->thr_ipending = v[9];
+	u->rbr = v[10];
+	memcpy(u->rx, rx, sizeof(rx));
+	u->rx_head = 0;
+	u->rx_count = n;
+	update_irq(u);
+	pthread_mutex_unlock(&u->lock);
+	return 0;
+}
+
+/* Power-on state; the host input ring is not the UART's to clear. */
+static void uart_reset(void *opaque)
+{
+	struct uart *u = opaque;
+
+	pthread_mutex_lock(&u->lock);
+	u->ier = u->lcr = u->mcr = u->scr = u->dlm = 0;
+	u->dll = 0x0c;
+	u->fifo = u->thr_ipending = false;
+	u->lsr_err = u->msr_delta = u->rbr = 0;
+	rx_clear(u);
+	update_irq(u);
+	pthread_mutex_unlock(&u->lock);
+}
+
 /* ---- COM1 of a VM ---------------------------------------------------------- */
 
 static void vm_uart_irq(void *opaque, int level)
 {
-	vm_irq_line(opaque, IRQ_COM1, level);
+	vm_dev_irq(opaque, IRQ_COM1, level);
 }
 
 static void vm_uart_tx(void *opaque, uint8_t b)
@@ -354,7 +434,7 @@ static bool vm_uart_dead(void *opaque)
 {
 	const struct vm *vm = opaque;
 
-	return vm->stopping;
+	return vm_over(vm);
 }
 
 static const struct uart_ops vm_uart_ops = {
@@ -373,27 +453,39 @@ static bool uart_takes_stdin(const struct vm *vm)
 	return vm->reads_stdin && !vm->stdin_to_keyboard;
 }
 
-static void uart_free(void *u)
-{
-	uart_destroy(u);
-}
-
-int uart_register(struct vm *vm)
+static void *uart_vm_create(struct vm *vm, int *err)
 {
 	bool input = uart_takes_stdin(vm);
 	struct uart *u = uart_create(&vm_uart_ops, vm, input);
-	int err;
 
-	if (!u)
-		return -ENOMEM;
-	err = bus_register(&vm->pio, COM1_PORT, UART_REGS, "COM1", uart_io, u);
-	if (err) {
+	if (!u) {
+		*err = -ENOMEM;
+		return NULL;
+	}
+	*err = bus_register(&vm->pio, COM1_PORT, UART_REGS, "COM1", uart_io, u);
+	if (*err) {
 		uart_destroy(u);
-		return err;
+		return NULL;
 	}
 	if (input) /* the input thread keeps using it: freed at process exit */
 		input_set_listener(uart_input_ready, u);
-	else if ((err = vm_on_destroy(vm, uart_free, u)) != 0)
-		return err;
-	return 0;
+	return u;
 }
+
+static void uart_vm_destroy(void *opaque)
+{
+	struct uart *u = opaque;
+
+	if (!u->host_input)
+		uart_destroy(u);
+}
+
+const struct device_type uart_device = {
+	.name = "COM1 UART",
+	.profiles = DEV_PC_ONLY,
+	.create = uart_vm_create,
+	.save = uart_save,
+	.load = uart_load,
+	.reset = uart_reset,
+	.destroy = uart_vm_destroy,
+};

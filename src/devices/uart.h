@@ -2,7 +2,8 @@
 /*
  * The 16550A UART model behind COM1 (src/devices/uart.c), apart from the VM
  * so that unit tests can drive it: the interrupt line and the transmitter
- * are callbacks.  uart_register() (pc_devices.h) wires it to a VM.
+ * are callbacks.  uart_device (devices.def) wires it to a VM; its save,
+ * load and reset hooks work on a struct uart from uart_create().
  */
 #ifndef MKVM_UART_H
 #define MKVM_UART_H

@@ -94,13 +94,8 @@ bool boot_is_kernel(const struct image *img, int mode)
 static int boot_linux(const struct image *img, struct guest_mem *mem, const struct boot_args *a,
 		      struct cpu_boot *b, char *err, size_t errlen)
 {
-	static const char virtio_blk_param[] = "virtio_mmio.device=0x200@0xfeb00000:5";
 	struct bz_args bz = {.cmdline = a->cmdline,
-			     .extra = a->virtio_blk ? virtio_blk_param : NULL};
-
-	_Static_assert(VIRTIO_BLK_MMIO_ADDR == 0xfeb00000 && VIRTIO_BLK_MMIO_SIZE == 0x200 &&
-			       IRQ_VIRTIO_BLK == 5,
-		       "virtio_blk_param must match mkvm/abi.h");
+			     .extra = a->dev_cmdline && *a->dev_cmdline ? a->dev_cmdline : NULL};
 	if (a->mode != -1) {
 		snprintf(err, errlen, "%s: a Linux kernel chooses its own mode; drop --mode",
 			 img->path);
@@ -120,10 +115,12 @@ static int boot_linux(const struct image *img, struct guest_mem *mem, const stru
 		}
 		bz.initrd = a->mods[0].img;
 	}
-	bz.rsdp = acpi_build(mem, a->ncpus ? a->ncpus : 1, a->virtio_blk);
+	bz.rsdp = acpi_build(mem, a->ncpus ? a->ncpus : 1, a->dev_aml, a->dev_aml_len);
 	if (!bz.rsdp) {
-		snprintf(err, errlen, "%s: cannot build the ACPI tables for %u vCPUs (at most %d)",
-			 img->path, a->ncpus, ACPI_MAX_CPUS);
+		snprintf(
+			err, errlen,
+			"%s: cannot build the ACPI tables for %u vCPUs (at most %d) and %zu bytes of device nodes (at most %d)",
+			img->path, a->ncpus, ACPI_MAX_CPUS, a->dev_aml_len, ACPI_DSDT_EXTRA_MAX);
 		return -1;
 	}
 	return bz_load(img, mem, &bz, b, err, errlen);

@@ -27,8 +27,11 @@ struct boot_args {
 	const char *cmdline;	      /* --append, or NULL */
 	const struct mb_module *mods; /* --initrd files */
 	size_t nmods;
-	unsigned ncpus;	 /* vCPUs (Linux: the ACPI MADT) */
-	bool virtio_blk; /* a virtio-mmio disk is there (Linux: announced on its command line) */
+	unsigned ncpus; /* vCPUs (Linux: the ACPI MADT) */
+	/* From the guest's devices (src/devices/devices.h), for Linux: */
+	const char *dev_cmdline; /* appended to its command line, or NULL / "" */
+	const uint8_t *dev_aml;	 /* DSDT nodes */
+	size_t dev_aml_len;
 };
 
 /* True if @img boots as a kernel (ELF, multiboot or Linux bzImage): the PC profile. */

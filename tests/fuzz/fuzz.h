@@ -189,22 +189,23 @@ static inline void fuzz_vm_init(struct vm *vm, enum machine_profile profile, uns
 	vm->path = "fuzz.img";
 	vm->profile = profile;
 	vm->fd = FAKE_VM_FD;
+	vm->host = &vm_kvm_host; /* KVM_IRQ_LINE reaches the fake below */
 	vm->ncpus = ncpus ? ncpus : 1;
 	for (unsigned i = 0; i < vm->ncpus; i++) {
 		vm->cpus[i].vm = vm;
 		vm->cpus[i].id = i;
 		vm->cpus[i].fd = FAKE_VCPU_FD;
 	}
-	vm->cpus_running = (int)vm->ncpus;
-	console_init(&vm->con, 0, vm->name, false, &vm->stopping);
+	atomic_store(&vm->cpus_running, (int)vm->ncpus);
+	console_init(&vm->con, 0, vm->name, false, &vm->life);
 }
 
 /* After an IO_STOP the vCPU loop would end the guest; the fuzzer instead
  * checks that the end was decided and lets the same devices run on. */
 static inline void fuzz_vm_restart(struct vm *vm)
 {
-	vm->ended = 0;
-	vm->stopping = 0;
+	atomic_store(&vm->life.state, LIFE_RUNNING);
+	vm->life.cause = END_NONE;
 	vm->status = 0;
 	vm->reason[0] = '\0';
 }
@@ -232,7 +233,7 @@ static inline enum io_result fuzz_pio(struct vm *vm, uint16_t port, bool write, 
 		for (unsigned i = 0; i < size; i++)
 			FUZZ_CHECK(data[i] == 0xff, "unhandled read byte %u = 0x%x", i, data[i]);
 	if (res == IO_STOP)
-		FUZZ_CHECK(vm->ended, "IO_STOP from port 0x%x but the end is not decided", port);
+		FUZZ_CHECK(vm_over(vm), "IO_STOP from port 0x%x but the end is not decided", port);
 	return res;
 }
 

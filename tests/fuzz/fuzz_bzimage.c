@@ -21,6 +21,7 @@
 #include "fuzz_loader.h"
 
 #include "arch/x86/acpi.h"
+#include "arch/x86/aml.h"
 #include "loaders/bzimage.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -97,7 +98,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	{
 		unsigned ncpus = (ctl >> 3) + 1u;
-		uint64_t rsdp = acpi_build(&lmem, ncpus, ctl & 4);
+		uint8_t node[128];
+		size_t n = (ctl & 4) ? aml_mmio_device(node, sizeof(node), "VBLK", "LNRO0005",
+						       0xfeb00000, 0x200, 5)
+				     : 0;
+		uint64_t rsdp = acpi_build(&lmem, ncpus, node, n);
 		FUZZ_CHECK(rsdp == ACPI_TABLES_ADDR, "acpi_build(%u) = 0x%llx", ncpus,
 			   (unsigned long long)rsdp);
 		canary_check(ACPI_TABLES_END, PC_KERNEL_MIN, "legacy hole after the ACPI area");

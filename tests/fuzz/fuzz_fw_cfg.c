@@ -10,7 +10,7 @@
  */
 #include "fuzz.h"
 
-#include "devices/pc_devices.h"
+#include "devices/devices.h"
 #include "mkvm/abi.h"
 
 static struct vm vm;
@@ -54,9 +54,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	fuzz_vm_init(&vm, PROFILE_PC, 1 + cfg % VM_MAX_CPUS);
 	vm.mem.size = (1ull + fdp_u8(&f)) << 20; /* fw_cfg only reads the size */
-	FUZZ_CHECK(debug_exit_register(&vm) == 0, "debug_exit_register");
-	FUZZ_CHECK(post_port_register(&vm) == 0, "post_port_register");
-	FUZZ_CHECK(fw_cfg_register(&vm) == 0, "fw_cfg_register");
+	FUZZ_CHECK(vm_add_device(&vm, &debug_exit_device) == 0, "debug-exit");
+	FUZZ_CHECK(vm_add_device(&vm, &post_device) == 0, "POST port");
+	FUZZ_CHECK(vm_add_device(&vm, &fw_cfg_device) == 0, "fw_cfg");
 
 	while (f.n) {
 		uint8_t sel = fdp_u8(&f), flags = fdp_u8(&f);
@@ -125,7 +125,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		} else {
 			FUZZ_CHECK(res == IO_UNHANDLED, "port 0x%x: result %d", port, res);
 		}
-		FUZZ_CHECK(!vm.ended, "guest ended by port 0x%x", port);
+		FUZZ_CHECK(!vm_over(&vm), "guest ended by port 0x%x", port);
 	}
 	vm_free_devices(&vm);
 	return 0;

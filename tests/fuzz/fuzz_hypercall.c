@@ -38,8 +38,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fuzz_mem_alloc(&vm.mem, (msel & 0x80) ? HC_WRITE_MAX + 4096ull * (msel & 3)
 					      : 4096ull * (1 + msel % 16));
 	memset(vm.mem.host, 'x', 4096);
-	FUZZ_CHECK(hypercall_register(&vm) == 0, "hypercall_register");
-	FUZZ_CHECK(hypercall_register(&vm) == -EEXIST, "second hypercall_register");
+	FUZZ_CHECK(vm_add_device(&vm, &hypercall_device) == 0, "hypercall_device");
+	FUZZ_CHECK(vm_add_device(&vm, &hypercall_device) == -EEXIST, "second hypercall_device");
 
 	while (f.n) {
 		uint8_t sel = fdp_u8(&f), flags = fdp_u8(&f);
@@ -90,7 +90,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				   want_status, vm.reason);
 			fuzz_vm_restart(&vm);
 		} else {
-			FUZZ_CHECK(!vm.ended, "guest ended by port 0x%x (%s)", port, vm.reason);
+			FUZZ_CHECK(!vm_over(&vm), "guest ended by port 0x%x (%s)", port, vm.reason);
 		}
 		if (nr < HC_PORT_COUNT)
 			FUZZ_CHECK(vm.cpus[0].stats.hypercalls[nr] == hc_before + 1,

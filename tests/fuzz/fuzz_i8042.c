@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * fuzz_i8042: the keyboard controller (src/devices/i8042.c) registered on a
- * VM's I/O bus by i8042_register, under sequences of port accesses to 0x60
+ * VM's I/O bus by its device_type (i8042_device), under sequences of port accesses to 0x60
  * (data) and 0x64 (status/command), biased towards the controller and
  * keyboard commands (0x20..0x7f RAM, 0xa4..0xe0, 0xd1..0xd4, 0xf0..0xff,
  * keyboard 0xed/0xf0/0xf2..0xff).  The IRQ lines go through the fake
@@ -12,7 +12,7 @@
  */
 #include "fuzz.h"
 
-#include "devices/pc_devices.h"
+#include "devices/devices.h"
 
 static struct vm vm;
 
@@ -34,7 +34,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int level[FAKE_IRQS];
 
 	fuzz_vm_init(&vm, PROFILE_PC, 1);
-	FUZZ_CHECK(i8042_register(&vm) == 0, "i8042_register");
+	FUZZ_CHECK(vm_add_device(&vm, &i8042_device) == 0, "i8042_device");
 	memcpy(level, fake_kvm.level, sizeof(level));
 
 	while (f.n) {
@@ -61,7 +61,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			fuzz_vm_restart(&vm);
 		} else {
 			FUZZ_CHECK(res == IO_DONE, "result %d", res);
-			FUZZ_CHECK(!vm.ended, "ended: %s", vm.reason);
+			FUZZ_CHECK(!vm_over(&vm), "ended: %s", vm.reason);
 		}
 		if (!write && port == 0x64)
 			FUZZ_CHECK(buf[0] & 0x10, "status 0x%02x without ST_UNLOCKED", buf[0]);

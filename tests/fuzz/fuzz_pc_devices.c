@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * fuzz_pc_devices: every device of the PC profile as pc_devices_register
- * (src/devices/pc_devices.c) puts them on a VM's I/O bus (debug-exit, POST,
+ * fuzz_pc_devices: every PC-only device of the table (src/devices/devices.def)
+ * as devices_create puts them on a VM's I/O bus (debug-exit, POST,
  * fw_cfg, COM1 UART, i8042), under port access sequences that hop between
  * them: ports near each registered range or any 16-bit port, widths 1/2/4,
  * in/out.  Checks the bus-level contract of every access (fuzz.h fuzz_pio:
@@ -11,7 +11,7 @@
  */
 #include "fuzz.h"
 
-#include "devices/pc_devices.h"
+#include "devices/devices.h"
 
 static struct vm vm;
 
@@ -29,7 +29,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	fuzz_vm_init(&vm, PROFILE_PC, 1 + fdp_u8(&f) % 4);
 	vm.mem.size = 16ull << 20; /* only fw_cfg reads it */
-	FUZZ_CHECK(pc_devices_register(&vm) == 0, "pc_devices_register");
+	for (size_t i = 0; i < device_count; i++)
+		if (device_table[i]->profiles == DEV_PC_ONLY)
+			FUZZ_CHECK(vm_add_device(&vm, device_table[i]) == 0, "%s",
+				   device_table[i]->name);
 	FUZZ_CHECK(vm.pio.n >= 5, "only %u ranges registered", vm.pio.n);
 
 	while (f.n) {

@@ -57,7 +57,7 @@ static void fake_fault(void *opaque, const char *reason)
 	f->faults++;
 }
 
-static const struct virtio_blk_ops ops = {.irq = fake_irq, .fault = fake_fault};
+static const struct virtio_ops ops = {.irq = fake_irq, .fault = fake_fault};
 
 static const uint16_t regs[] = {
 	VIRTIO_MMIO_HOST_FEATURES_SEL,

@@ -12,6 +12,8 @@
 #include <string.h>
 
 #include "arch/x86/acpi.h"
+#include "arch/x86/aml.h"
+#include "core/device.h"
 #include "loaders/boot.h"
 #include "loaders/bzimage.h"
 #include "mkvm/abi.h"
@@ -255,14 +257,16 @@ static uint8_t sum(const uint8_t *p, size_t n)
 static void test_acpi(void **state)
 {
 	struct guest_mem m = {malloc(MEM), MEM};
-	const uint8_t *rsdp, *xsdt, *madt, *fadt;
+	const uint8_t *rsdp, *xsdt, *madt, *fadt, *dsdt;
+	uint8_t node[DEVICE_ACPI_MAX];
+	size_t node_len;
 	uint64_t r;
 
 	(void)state;
 	assert_non_null(m.host);
-	assert_int_equal(acpi_build(&m, 0, false), 0);
-	assert_int_equal(acpi_build(&m, ACPI_MAX_CPUS + 1, false), 0);
-	r = acpi_build(&m, 4, false);
+	assert_int_equal(acpi_build(&m, 0, NULL, 0), 0);
+	assert_int_equal(acpi_build(&m, ACPI_MAX_CPUS + 1, NULL, 0), 0);
+	r = acpi_build(&m, 4, NULL, 0);
 	assert_int_equal(r, ACPI_TABLES_ADDR);
 	rsdp = m.host + r;
 	assert_memory_equal(rsdp, "RSD PTR ", 8);
@@ -281,7 +285,16 @@ static void test_acpi(void **state)
 	assert_int_equal(sum(madt, g32(madt, 4)), 0);
 	assert_int_equal(g32(madt, 4), 44 + 4 * 8 + 12 + 10);
 	assert_true(g64(xsdt, 44) + g32(madt, 4) <= ACPI_TABLES_END);
-	r = acpi_build(&m, ACPI_MAX_CPUS, true);
+	/* A device's node (the virtio disk's) lands in the DSDT. */
+	node_len = aml_mmio_device(node, sizeof(node), "VBLK", "LNRO0005", 0xfeb00000, 0x200, 5);
+	assert_true(node_len > 40 && node_len <= 128);
+	assert_int_equal(aml_mmio_device(node, node_len - 1, "VBLK", "LNRO0005", 0, 0, 0), 0);
+	assert_int_equal(acpi_build(&m, 1, node, ACPI_DSDT_EXTRA_MAX + 1), 0);
+	r = acpi_build(&m, ACPI_MAX_CPUS, node, node_len);
+	dsdt = m.host + g64(m.host + g64(m.host + g64(m.host + r, 24), 36), 140);
+	assert_int_equal(g32(dsdt, 4), 36 + 12 + node_len);
+	assert_int_equal(sum(dsdt, g32(dsdt, 4)), 0);
+	assert_memory_equal(dsdt + 48, node, node_len);
 	madt = m.host + g64(m.host + g64(m.host + r, 24), 44);
 	assert_true(g64(m.host + g64(m.host + r, 24), 44) + g32(madt, 4) <= ACPI_TABLES_END);
 	free(m.host);

@@ -57,7 +57,7 @@ static char *cap_end(struct cap *c, size_t *len)
 static int setup(void **state)
 {
 	(void)state;
-	console_setup(false);
+	console_setup(false, NULL);
 	return 0;
 }
 
@@ -110,9 +110,9 @@ static void test_prefixed_lines(void **state)
 static void test_color_prefix(void **state)
 {
 	(void)state;
-	console_setup(true);
+	console_setup(true, NULL);
 	console_init(&con, 7, "b", true, NULL); /* 7 % 6 colours -> 2nd */
-	console_setup(false);
+	console_setup(false, NULL);
 	assert_string_equal(con.prefix, "\033[36m[b]\033[0m ");
 	assert_int_equal(con.prefix_len, strlen(con.prefix));
 	console_init(&con, 0, "b", false, NULL);
@@ -144,9 +144,9 @@ static void test_long_name_color_reset(void **state)
 	(void)state;
 	memset(name, 'n', sizeof(name) - 1);
 	name[sizeof(name) - 1] = '\0';
-	console_setup(true);
+	console_setup(true, NULL);
 	console_init(&con, 0, name, true, NULL);
-	console_setup(false);
+	console_setup(false, NULL);
 	assert_true(con.prefix_len < CONSOLE_PREFIX_MAX);
 	if (con.prefix_len < 5 || strcmp(con.prefix + con.prefix_len - 5, "\033[0m ") != 0) {
 		fail_msg("colour reset cut off: prefix '%s'", con.prefix);

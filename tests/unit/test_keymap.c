@@ -11,7 +11,7 @@
 
 #include "core/vm.h"
 #include "devices/keymap.h"
-#include "devices/pc_devices.h"
+#include "devices/devices.h"
 
 /* Translates a string (whole, then flushed) and compares the scancodes. */
 static void check_codes(const char *in, size_t inlen, const uint8_t *want, size_t n)
@@ -220,14 +220,14 @@ static struct vm *fake_vm(void)
 	assert_non_null(vm);
 	vm->name = "test";
 	vm->fd = -1; /* KVM_IRQ_LINE fails: the VM ends, the device keeps going */
-	assert_int_equal(i8042_register(vm), 0);
+	vm->host = &vm_kvm_host;
+	assert_int_equal(vm_add_device(vm, &i8042_device), 0);
 	return vm;
 }
 
-/* The device lives as long as its VM (never freed in mini-kvm): free both. */
 static void free_vm(struct vm *vm)
 {
-	free(bus_find(&vm->pio, 0x60)->opaque);
+	vm_free_devices(vm);
 	free(vm);
 }
 
@@ -279,10 +279,10 @@ static void test_i8042_protocol(void **state)
 	io(vm, 0x60, true, 0x07);
 	assert_int_equal(io(vm, 0x60, false, 0), 0xfa);
 	assert_int_equal(io(vm, 0x60, false, 0), 0xfa);
-	assert_int_equal(vm->ended, 0);
+	assert_false(vm_over(vm));
 	/* 0xFE pulses the reset line: the run ends with status 0. */
 	assert_int_equal(bus_dispatch(&vm->pio, &a), IO_STOP);
-	assert_int_equal(vm->ended, 1);
+	assert_true(vm_over(vm));
 	assert_int_equal(vm->status, 0);
 	assert_string_equal(vm->reason, "guest reset the machine (i8042 command 0xFE)");
 	free_vm(vm);
@@ -315,6 +315,55 @@ static void test_i8042_garbage(void **state)
 	free_vm(vm);
 }
 
+/* Save, load into a fresh controller, save again: the same bytes, and
+ * both answer alike; records no guest could have produced are refused. */
+static void test_i8042_state(void **state)
+{
+	struct vm *a = fake_vm(), *b = fake_vm();
+	void *ka = a->devs[0].dev, *kb = b->devs[0].dev;
+	uint8_t s1[512], s2[512];
+	struct state_w w1 = {.buf = s1, .cap = sizeof(s1)}, w2 = {.buf = s2, .cap = sizeof(s2)};
+	struct state_r r;
+
+	(void)state;
+	io(a, 0x64, true, 0x60); /* command byte: IRQs off, translation off */
+	io(a, 0x60, true, 0x00);
+	io(a, 0x64, true, 0xaa); /* replies queued: 0x55, then identify */
+	io(a, 0x60, true, 0xf2);
+	io(a, 0x60, true, 0xf0); /* the keyboard waits for a scancode set */
+	assert_int_equal(i8042_device.save(ka, &w1), 0);
+	r = (struct state_r){.buf = s1, .len = w1.len};
+	assert_int_equal(i8042_device.load(kb, &r), 0);
+	assert_int_equal(r.pos, w1.len);
+	assert_int_equal(i8042_device.save(kb, &w2), 0);
+	assert_int_equal(w1.len, w2.len);
+	assert_memory_equal(s1, s2, w1.len);
+	for (int i = 0; i < 6; i++) {
+		assert_int_equal(io(a, 0x64, false, 0), io(b, 0x64, false, 0));
+		assert_int_equal(io(a, 0x60, false, 0), io(b, 0x60, false, 0));
+	}
+	io(b, 0x60, true, 0x03); /* the pending 0xf0 takes its data byte */
+	io(b, 0x60, true, 0xf0);
+	io(b, 0x60, true, 0x00); /* ...0: which set? */
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(io(b, 0x60, false, 0), 0xfa);
+	assert_int_equal(io(b, 0x60, false, 0), 0x03); /* untranslated */
+	/* Scancode set 4 and an impossible pending command are refused. */
+	s1[10 + 32 + 6] = 4;
+	r = (struct state_r){.buf = s1, .len = w1.len};
+	assert_int_equal(i8042_device.load(kb, &r), -1);
+	s1[10 + 32 + 6] = 2;
+	s1[10 + 32 + 1] = 0x20;
+	r = (struct state_r){.buf = s1, .len = w1.len};
+	assert_int_equal(i8042_device.load(kb, &r), -1);
+	r = (struct state_r){.buf = s2, .len = w2.len - 1};
+	assert_int_equal(i8042_device.load(kb, &r), -1);
+	i8042_device.reset(kb);
+	assert_int_equal(io(b, 0x64, false, 0), 0x14); /* as after power-on */
+	free_vm(a);
+	free_vm(b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -323,7 +372,7 @@ int main(void)
 		cmocka_unit_test(test_esc_then_key),	 cmocka_unit_test(test_unknown_dropped),
 		cmocka_unit_test(test_split_feed),	 cmocka_unit_test(test_script),
 		cmocka_unit_test(test_bounds_all_bytes), cmocka_unit_test(test_i8042_protocol),
-		cmocka_unit_test(test_i8042_garbage),
+		cmocka_unit_test(test_i8042_garbage),	 cmocka_unit_test(test_i8042_state),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

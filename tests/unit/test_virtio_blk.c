@@ -49,7 +49,7 @@ static void fake_fault(void *opaque, const char *reason)
 	snprintf(f->reason, sizeof(f->reason), "%s", reason);
 }
 
-static const struct virtio_blk_ops ops = {.irq = fake_irq, .fault = fake_fault};
+static const struct virtio_ops ops = {.irq = fake_irq, .fault = fake_fault};
 
 struct env {
 	struct guest_mem mem;

@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "aml.h"
 #include "mkvm/abi.h"
 
 /* Where each table goes, relative to ACPI_TABLES_ADDR. */
@@ -15,24 +16,6 @@
 #define SDT_HDR	 36
 #define FADT_LEN 276 /* revision 6 */
 #define FACS_LEN 64
-
-static void put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	put16(p, (uint16_t)v);
-	put16(p + 2, (uint16_t)(v >> 16));
-}
-
-static void put64(uint8_t *p, uint64_t v)
-{
-	put32(p, (uint32_t)v);
-	put32(p + 4, (uint32_t)(v >> 32));
-}
 
 static uint8_t checksum(const uint8_t *p, size_t n)
 {
@@ -72,89 +55,7 @@ static void gas_io(uint8_t *g, uint8_t bits, uint8_t access, uint16_t port)
 	put64(g + 4, port);
 }
 
-/* AML PkgLength for a package whose contents (after the PkgLength) are
- * @n bytes: writes 1 or 2 bytes at @p, returns how many. */
-static size_t aml_pkglen(uint8_t *p, size_t n)
-{
-	if (n + 1 < 64) {
-		p[0] = (uint8_t)(n + 1);
-		return 1;
-	}
-	n += 2; /* < 4096 here */
-	p[0] = (uint8_t)(0x40 | (n & 0xf));
-	p[1] = (uint8_t)(n >> 4);
-	return 2;
-}
-
-/*
- * The virtio-mmio disk as an ACPI device, for kernels whose virtio_mmio
- * driver does not take virtio_mmio.device= (Debian's: no
- * CONFIG_VIRTIO_MMIO_CMDLINE_DEVICES); the driver matches HID LNRO0005:
- *
- *   Scope (\_SB) { Device (VBLK) {
- *       Name (_HID, "LNRO0005")  Name (_UID, Zero)
- *       Name (_CRS, ResourceTemplate () {
- *           Memory32Fixed (ReadWrite, VIRTIO_BLK_MMIO_ADDR, VIRTIO_BLK_MMIO_SIZE)
- *           Interrupt (ResourceConsumer, Level, ActiveHigh, Exclusive) { IRQ_VIRTIO_BLK }
- *       }) } }
- *
- * Returns the AML's length (written at @p, at most 128 bytes).
- */
-static size_t aml_virtio_blk(uint8_t *p)
-{
-	uint8_t res[23], dev[96], *d = dev;
-	size_t n = 0, dn;
-
-	/* Memory32Fixed, Extended Interrupt, End tag. */
-	res[0] = 0x86;
-	put16(res + 1, 9);
-	res[3] = 1; /* read-write */
-	put32(res + 4, VIRTIO_BLK_MMIO_ADDR);
-	put32(res + 8, VIRTIO_BLK_MMIO_SIZE);
-	res[12] = 0x89;
-	put16(res + 13, 6);
-	res[15] = 0x01; /* consumer, level, active high, exclusive */
-	res[16] = 1;
-	put32(res + 17, IRQ_VIRTIO_BLK);
-	res[21] = 0x79;
-	res[22] = 0;
-
-	memcpy(d, "\x08_HID\x0dLNRO0005", 15); /* with the string's NUL */
-	d += 15;
-	memcpy(d, "\x08_UID\x00", 6);
-	d += 6;
-	memcpy(d, "\x08_CRS\x11", 6);
-	d += 6;
-	d += aml_pkglen(d, 2 + sizeof(res));
-	*d++ = 0x0a; /* BufferSize: ByteConst */
-	*d++ = sizeof(res);
-	memcpy(d, res, sizeof(res));
-	d += sizeof(res);
-	dn = (size_t)(d - dev);
-
-	/* Scope (\_SB) { Device (VBLK) { dev } } */
-	{
-		uint8_t devop[128], *q = devop;
-		size_t qn;
-		*q++ = 0x5b;
-		*q++ = 0x82;
-		q += aml_pkglen(q, 4 + dn);
-		memcpy(q, "VBLK", 4);
-		q += 4;
-		memcpy(q, dev, dn);
-		q += dn;
-		qn = (size_t)(q - devop);
-		p[n++] = 0x10;
-		n += aml_pkglen(p + n, 5 + qn);
-		memcpy(p + n, "\\_SB_", 5);
-		n += 5;
-		memcpy(p + n, devop, qn);
-		n += qn;
-	}
-	return n;
-}
-
-uint64_t acpi_build(struct guest_mem *mem, unsigned ncpus, bool virtio_blk)
+uint64_t acpi_build(struct guest_mem *mem, unsigned ncpus, const uint8_t *aml, size_t aml_len)
 {
 	const uint64_t base = ACPI_TABLES_ADDR;
 	uint8_t *a = gmem_ptr(mem, base, ACPI_TABLES_END - ACPI_TABLES_ADDR);
@@ -163,7 +64,7 @@ uint64_t acpi_build(struct guest_mem *mem, unsigned ncpus, bool virtio_blk)
 	uint8_t *rsdp, *xsdt, *facs, *fadt, *dsdt, *madt, *e;
 	uint32_t len;
 
-	if (!a || ncpus == 0 || ncpus > ACPI_MAX_CPUS)
+	if (!a || ncpus == 0 || ncpus > ACPI_MAX_CPUS || aml_len > ACPI_DSDT_EXTRA_MAX)
 		return 0;
 	memset(a, 0, ACPI_TABLES_END - ACPI_TABLES_ADDR);
 	rsdp = a + OFF_RSDP;
@@ -176,8 +77,9 @@ uint64_t acpi_build(struct guest_mem *mem, unsigned ncpus, bool virtio_blk)
 	/* DSDT */
 	len = SDT_HDR + sizeof(s5);
 	memcpy(dsdt + SDT_HDR, s5, sizeof(s5));
-	if (virtio_blk)
-		len += (uint32_t)aml_virtio_blk(dsdt + len);
+	if (aml_len)
+		memcpy(dsdt + len, aml, aml_len); /* the devices' nodes */
+	len += (uint32_t)aml_len;
 	sdt_header(dsdt, "DSDT", len, 2);
 	sdt_finish(dsdt, len);
 
