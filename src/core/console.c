@@ -8,6 +8,8 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include "clock.h"
+
 static pthread_mutex_t out_lock = PTHREAD_MUTEX_INITIALIZER;
 static bool use_color;
 static void (*on_blocked)(void);
@@ -103,7 +105,7 @@ void console_putc_shared(struct console *c, char ch)
 {
 	pthread_mutex_lock(&c->lock);
 	c->buf[c->len++] = ch;
-	if (ch == '\n' || c->len == sizeof(c->buf))
+	if (ch == '\n' || c->len == sizeof(c->buf) || (c->typed_at && console_echo_due(c)))
 		console_flush_slow(c);
 	else
 		__atomic_store_n(&c->pending, 1, __ATOMIC_RELAXED);
@@ -152,8 +154,20 @@ static void console_write_unlocked(struct console *c, const char *s, size_t n)
 		if (nl || c->len == sizeof(c->buf))
 			console_flush_slow(c);
 	}
-	if (c->len)
+	if (c->len && c->typed_at && console_echo_due(c))
+		console_flush_slow(c);
+	else if (c->len)
 		__atomic_store_n(&c->pending, 1, __ATOMIC_RELAXED);
+}
+
+void console_echo_keys(struct console *c, const long long *typed_at)
+{
+	c->typed_at = c->prefixed ? NULL : typed_at;
+}
+
+bool console_echo_due(const struct console *c)
+{
+	return clock_coarse_ms() - __atomic_load_n(c->typed_at, __ATOMIC_RELAXED) < CONSOLE_ECHO_MS;
 }
 
 void console_finish(struct console *c)

@@ -20,7 +20,8 @@
 #include "lifecycle.h"
 
 #define CONSOLE_LINE_MAX      4096
-#define CONSOLE_IDLE_FLUSH_MS 20 /* poll period while a partial line waits (x5 when idle) */
+#define CONSOLE_IDLE_FLUSH_MS 20  /* poll period while a partial line waits (x5 when idle) */
+#define CONSOLE_ECHO_MS	      100 /* partial lines go out at once this long after a key */
 #define CONSOLE_PREFIX_MAX    64
 #define CONSOLE_NAME_MAX      40 /* longer guest names are cut in prefixes */
 
@@ -31,6 +32,7 @@ struct console {
 	const struct lifecycle *life; /* forced stop: give up blocked writes */
 	bool shared;		      /* several vCPUs write: take .lock */
 	int pending;		      /* atomic: a partial line waits in buf */
+	const long long *typed_at;    /* atomic: the last key (console_echo_keys) */
 	pthread_mutex_t lock;
 	size_t len;
 	char buf[CONSOLE_LINE_MAX];
@@ -54,6 +56,17 @@ void console_write(struct console *c, const char *s, size_t n);
 
 void console_putc_shared(struct console *c, char ch);
 
+/*
+ * Interactive echo: *@typed_at (atomic, ms of clock_coarse_ms()) is when
+ * the last key came from a terminal, NULL for none.  Partial lines written
+ * within CONSOLE_ECHO_MS of a key go out at once instead of waiting for
+ * the supervisor's idle poll.  Single guest only: prefixed lines never tear.
+ */
+void console_echo_keys(struct console *c, const long long *typed_at);
+
+/* True if output now is the echo of a key (see console_echo_keys). */
+bool console_echo_due(const struct console *c);
+
 static inline void console_putc(struct console *c, char ch)
 {
 	if (c->shared) {
@@ -61,7 +74,7 @@ static inline void console_putc(struct console *c, char ch)
 		return;
 	}
 	c->buf[c->len++] = ch;
-	if (ch == '\n' || c->len == sizeof(c->buf))
+	if (ch == '\n' || c->len == sizeof(c->buf) || (c->typed_at && console_echo_due(c)))
 		console_flush_slow(c);
 	else
 		__atomic_store_n(&c->pending, 1, __ATOMIC_RELAXED);

@@ -9,6 +9,8 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "clock.h"
+
 #define RING_SIZE 4096
 #define CTRL_A	  0x01
 
@@ -23,7 +25,8 @@ static struct {
 	const struct input_hooks *hooks;
 	void (*listener)(void *arg);
 	void *listener_arg;
-	bool lazy; /* the reader starts at the first read */
+	bool lazy;	    /* the reader starts at the first read */
+	long long typed_at; /* atomic: input_typed_at() */
 } in = {
 	.lock = PTHREAD_MUTEX_INITIALIZER,
 	.readable = PTHREAD_COND_INITIALIZER,
@@ -89,6 +92,11 @@ static void push(unsigned char c)
 	pthread_mutex_unlock(&in.lock);
 }
 
+const long long *input_typed_at(void)
+{
+	return in.tty ? &in.typed_at : NULL;
+}
+
 static void *reader(void *arg)
 {
 	unsigned char buf[256];
@@ -101,6 +109,8 @@ static void *reader(void *arg)
 			continue;
 		if (n <= 0)
 			break;
+		if (in.tty)
+			__atomic_store_n(&in.typed_at, clock_coarse_ms(), __ATOMIC_RELAXED);
 		for (ssize_t i = 0; i < n; i++) {
 			unsigned char c = buf[i];
 			if (in.tty && escape) {

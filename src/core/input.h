@@ -52,6 +52,14 @@ bool input_pending(void);
  */
 void input_set_listener(void (*fn)(void *arg), void *arg);
 
+/*
+ * When the last byte came from a terminal (ms, CLOCK_MONOTONIC_COARSE, read
+ * atomically), or NULL when stdin is not a terminal: output soon after a
+ * key is its echo, which the console writes at once.  Valid after
+ * input_start().
+ */
+const long long *input_typed_at(void);
+
 /* Wakes every input_getchar() so it can see its stop flag. */
 void input_wake_all(void);
 

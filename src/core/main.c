@@ -251,6 +251,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "mini-kvm: cannot start the input thread\n");
 		return MKVM_EXIT_VMM_ERROR;
 	}
+	console_echo_keys(&vms[0].con, input_typed_at());
 	test_hooks_run(!opts.no_seccomp);
 	/* vCPU 0 of the first guest runs on this thread, the others on their own. */
 	for (; started < n; started++) {

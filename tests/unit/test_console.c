@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/clock.h"
 #include "core/console.h"
 
 /*
@@ -84,6 +85,44 @@ static void test_no_write_until_newline(void **state)
 	assert_memory_equal(con.buf, "gh", 2);
 	free(early);
 	free(out);
+}
+
+/* A key typed just now: partial lines go out at once (its echo); a key
+ * typed long ago: they wait as usual; several guests: never. */
+static void test_echo_after_key(void **state)
+{
+	struct cap cap;
+	long long typed_at = clock_coarse_ms();
+	char *echo, *late, *multi;
+
+	(void)state;
+	console_init(&con, 0, "hello", false, NULL);
+	console_echo_keys(&con, &typed_at);
+	cap_begin(&cap, 1);
+	console_putc(&con, 'k');
+	console_write(&con, "\b \b", 3);
+	echo = cap_end(&cap, NULL);
+	typed_at -= 2 * CONSOLE_ECHO_MS;
+	cap_begin(&cap, 1);
+	console_putc(&con, 'z');
+	late = cap_end(&cap, NULL);
+	con.len = 0;
+	typed_at = clock_coarse_ms();
+	console_init(&con, 0, "hello", true, NULL);
+	console_echo_keys(&con, &typed_at);
+	cap_begin(&cap, 1);
+	console_putc(&con, 'p');
+	multi = cap_end(&cap, NULL);
+
+	assert_string_equal(echo, "k\b \b");
+	assert_string_equal(late, "");
+	assert_int_equal(con.len, 1);
+	assert_null(con.typed_at);
+	assert_string_equal(multi, "");
+	con.len = 0;
+	free(echo);
+	free(late);
+	free(multi);
 }
 
 static void test_prefixed_lines(void **state)
@@ -277,6 +316,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_no_write_until_newline),
+		cmocka_unit_test(test_echo_after_key),
 		cmocka_unit_test(test_prefixed_lines),
 		cmocka_unit_test(test_color_prefix),
 		cmocka_unit_test(test_long_name_truncated),
