@@ -135,15 +135,21 @@ $(B)/unit/%: tests/unit/%.c $(SAN_OBJS)
 	$(CC) $(CFLAGS) $(SAN_FLAGS) -o $@ $(filter %.c %.o,$^) -lcmocka $(LDLIBS)
 .SECONDARY: $(SAN_OBJS)
 
+# Host tools of the e2e tests (tests/stress): the echo stress driver.
+TEST_TOOLS := $(B)/tests/echo-stress
+$(B)/tests/%: tests/stress/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $<
+
 unit: $(UNIT_BINS)
 	@tools/run-tests --unit-only $(UNIT_BINS)
 
-e2e: all bench-build linux os1k
+e2e: all bench-build linux os1k $(TEST_TOOLS)
 	@tools/run-e2e
 
 test:
 	@tools/setup-deps test
-	@$(MAKE) --no-print-directory format-check all bench-build fuzz-build linux os1k $(UNIT_BINS)
+	@$(MAKE) --no-print-directory format-check all bench-build fuzz-build linux os1k $(TEST_TOOLS) $(UNIT_BINS)
 	@tools/run-tests $(UNIT_BINS)
 
 # One formatter (.clang-format, kernel-like): `make format` applies it,
