@@ -50,10 +50,11 @@
 #define CB_XLATE   0x40
 #define CB_RESET   (CB_XLATE | CB_AUX_OFF | CB_SYSFLAG | CB_KBD_IRQ) /* as a BIOS leaves it */
 
-#define REPLY_MAX   16		       /* controller and keyboard replies */
-#define KEYS_MAX    64		       /* keystroke scancodes held by the keyboard */
-#define AUX_BIT	    0x100	       /* in replies[]: the byte comes from the aux port */
-#define ESC_WAIT_NS (50 * 1000 * 1000) /* a lone ESC is Esc after 50 ms */
+#define REPLY_MAX	 16		    /* controller and keyboard replies */
+#define KEYS_MAX	 64		    /* keystroke scancodes held by the keyboard */
+#define KEYS_INPUT_AHEAD 16		    /* input bytes read ahead of the keyboard */
+#define AUX_BIT		 0x100		    /* in replies[]: the byte comes from the aux port */
+#define ESC_WAIT_NS	 (50 * 1000 * 1000) /* a lone ESC is Esc after 50 ms */
 
 struct i8042 {
 	pthread_mutex_t lock;
@@ -475,6 +476,8 @@ int i8042_register(struct vm *vm)
 			return -err;
 		pthread_detach(t);
 		k->has_input = true;
+		/* Input waits in the host pipe while the keyboard's buffer is full. */
+		input_set_capacity(KEYS_INPUT_AHEAD);
 		input_set_listener(on_input, k);
 		return 0; /* its timer and input threads keep it: freed at exit */
 	}

@@ -391,9 +391,10 @@ int uart_register(struct vm *vm)
 		uart_destroy(u);
 		return err;
 	}
-	if (input) /* the input thread keeps using it: freed at process exit */
+	if (input) { /* the input thread keeps using it: freed at process exit */
+		input_set_capacity(RX_FIFO); /* the ring is the receive FIFO */
 		input_set_listener(uart_input_ready, u);
-	else if ((err = vm_on_destroy(vm, uart_free, u)) != 0)
+	} else if ((err = vm_on_destroy(vm, uart_free, u)) != 0)
 		return err;
 	return 0;
 }

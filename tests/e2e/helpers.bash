@@ -1,7 +1,7 @@
 # Shared set-up for the end-to-end tests: they run the real mini-kvm
 # binary on real KVM (directly, or inside tools/kvm-sandbox).
 ROOT="$(cd "$BATS_TEST_DIRNAME/../.." && pwd)"
-MKVM="$ROOT/build/mini-kvm"
+MKVM="${MKVM_BIN:-$ROOT/build/mini-kvm}" # MKVM_BIN: another build (before/after checks)
 G="$ROOT/build/guests"
 T="$ROOT/build/guests/test"
 export NO_COLOR=1

@@ -112,3 +112,23 @@ check_summary() {
 	[[ "$output" == *"[serial#2] serial: ready"* ]]
 	[[ "$output" != *"[serial#2] xy"* ]]
 }
+
+# left_in_pipe CMD...: runs CMD (a guest that never takes its input, ended
+# by --timeout) on a FIFO holding 10 KiB; prints how many bytes it left
+# unread in the pipe.
+left_in_pipe() {
+	local f="$BATS_TEST_TMPDIR/fifo"
+	mkfifo "$f"
+	exec 5<> "$f" # holds the pipe open: no EOF, no blocking
+	head -c 10240 /dev/zero | tr '\0' 'a' >&5
+	"$@" < "$f" > /dev/null 2>&1 || true
+	dd if="$f" iflag=nonblock bs=64k count=1 2> /dev/null | wc -c
+	exec 5>&-
+}
+
+@test "serial: flow control: input the guest does not take stays in the host pipe (16-byte FIFO)" {
+	# kbd.elf never reads COM1: the UART's FIFO fills, the rest stays unread.
+	left=$(left_in_pipe "$MKVM" --timeout 2 "$P/kbd.elf")
+	echo "left in the pipe: $left of 10240"
+	[ "$left" -ge $((10240 - 16)) ]
+}
