@@ -18,7 +18,7 @@ PC_GUESTS   := $(C_KERNELS:%=$(B)/guests/pc/%.elf) $(B)/guests/pc/pm32.elf $(B)/
 	       $(B)/guests/pc/mb.elf $(B)/guests/pc/mb-aout.bin $(B)/guests/pc/triple64.elf
 GUESTS      := $(REAL_GUESTS) $(TEST_GUESTS) $(PC_GUESTS)
 
-.PHONY: all guests run run-demo test unit e2e clean format format-check linux run-linux
+.PHONY: all guests run run-demo test test-under-load unit e2e clean format format-check linux run-linux
 all: $(B)/mini-kvm guests
 guests: $(GUESTS)
 
@@ -151,6 +151,12 @@ test:
 	@tools/setup-deps test
 	@$(MAKE) --no-print-directory format-check all bench-build fuzz-build linux os1k $(TEST_TOOLS) $(UNIT_BINS)
 	@tools/run-tests $(UNIT_BINS)
+
+# The e2e suite twice while stress-ng --cpu 2 loads the host (issue 13).
+test-under-load:
+	@tools/setup-deps test
+	@$(MAKE) --no-print-directory all bench-build linux os1k $(TEST_TOOLS)
+	@tools/test-under-load
 
 # One formatter (.clang-format, kernel-like): `make format` applies it,
 # `make test` refuses code that it would change.

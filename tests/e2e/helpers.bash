@@ -51,6 +51,20 @@ wait_running() {
 	return 1
 }
 
+# wait_output FILE TEXT...: until FILE holds every TEXT (fixed strings), at
+# most 120 s: tests wait for what they need to see, not for a fixed time.
+wait_output() {
+	local f=$1 t ok
+	shift
+	for _ in $(seq 1200); do
+		ok=1
+		for t in "$@"; do grep -qF -- "$t" "$f" 2> /dev/null || { ok=0; break; }; done
+		[ "$ok" = 1 ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
 # stop_with_term PID [HELPER_PID...]: SIGTERM to mini-kvm, its exit status in
 # $st; fails (killing it) if it is still there 10 s later.  The helpers (a
 # silent pipe writer or reader) are killed either way.
