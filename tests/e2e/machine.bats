@@ -58,3 +58,11 @@ P="$ROOT/build/guests/pc"
 	run_split "$MKVM" --timeout 1 --append 100000 "$P/timer.elf"
 	[ "$status" -eq 124 ]
 }
+
+@test "CPUID leaf 1 ECX bit 24: TSC-deadline timer advertised and working (LAPIC, MSR 0x6e0)" {
+	run_split "$MKVM" --timeout 60 "$P/tscdl.elf"
+	echo "$output"
+	echo "$stderr"
+	[ "$status" -eq 0 ]
+	[ "$output" = "tscdl: 3 deadline interrupts" ]
+}
