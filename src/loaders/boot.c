@@ -16,6 +16,16 @@ const struct mem_range pc_reserved[] = {
 };
 const size_t pc_nreserved = sizeof(pc_reserved) / sizeof(pc_reserved[0]);
 
+/* Multiboot kernels start with paging off: no page tables, and the initial
+ * stack is the kernel's own business (the spec leaves ESP undefined), so a
+ * kernel may use all of RAM from PC_PGTABLE_ADDR up to the legacy hole,
+ * e.g. one linked at 0x8000 as for QEMU's -kernel. */
+const struct mem_range mb_reserved[] = {
+	{0, PC_PGTABLE_ADDR, "VMM area (IVT, GDT/TSS, boot info, command line)"},
+	{PC_LEGACY_HOLE, PC_KERNEL_MIN, "legacy PC hole (EBDA, VGA, ROM)"},
+};
+const size_t mb_nreserved = sizeof(mb_reserved) / sizeof(mb_reserved[0]);
+
 static int boot_flat(const struct image *img, struct guest_mem *mem, int mode, struct cpu_boot *b,
 		     char *err, size_t errlen)
 {
