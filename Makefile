@@ -15,7 +15,8 @@ REAL_GUESTS := $(patsubst guests/real/%.S,$(B)/guests/%.bin,$(wildcard guests/re
 TEST_GUESTS := $(patsubst guests/test/%.S,$(B)/guests/test/%.bin,$(wildcard guests/test/*.S))
 C_KERNELS   := timer smp pcdev serial kbd hostile blk tscdl
 PC_GUESTS   := $(C_KERNELS:%=$(B)/guests/pc/%.elf) $(B)/guests/pc/pm32.elf $(B)/guests/pc/hh32.elf $(B)/guests/pc/lm64.elf \
-	       $(B)/guests/pc/mb.elf $(B)/guests/pc/mb-aout.bin $(B)/guests/pc/triple64.elf
+	       $(B)/guests/pc/mb.elf $(B)/guests/pc/mb-aout.bin $(B)/guests/pc/triple64.elf \
+	       $(B)/guests/pc/mb-low.elf
 GUESTS      := $(REAL_GUESTS) $(TEST_GUESTS) $(PC_GUESTS)
 
 .PHONY: all guests run run-demo test test-under-load unit e2e clean format format-check linux run-linux
@@ -65,6 +66,11 @@ $(B)/guests/pc/low.ld: guests/pc/kernel.ld.in include/mkvm/abi.h
 $(B)/guests/pc/high.ld: guests/pc/kernel.ld.in include/mkvm/abi.h
 	@mkdir -p $(dir $@)
 	$(CC) -E -P -x c -Iinclude -DKERNEL_VBASE=PC_HIGHER_HALF -o $@ $<
+$(B)/guests/pc/mb8000.ld: guests/pc/kernel.ld.in include/mkvm/abi.h
+	@mkdir -p $(dir $@)
+	$(CC) -E -P -x c -Iinclude -DKERNEL_VBASE=0 -DKERNEL_PBASE=0x8000 -o $@ $<
+$(B)/guests/pc/mb-low.elf: $(B)/guests/pc/mb.o $(B)/guests/pc/mb8000.ld
+	ld -m elf_i386 -nostdlib -T $(B)/guests/pc/mb8000.ld -o $@ $<
 $(B)/guests/pc/pm32.elf: $(B)/guests/pc/pm32.o $(B)/guests/pc/low.ld
 	ld -m elf_i386 -nostdlib -T $(B)/guests/pc/low.ld -o $@ $<
 $(B)/guests/pc/hh32.elf: $(B)/guests/pc/hh32.o $(B)/guests/pc/high.ld
