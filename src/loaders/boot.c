@@ -100,6 +100,20 @@ bool boot_is_kernel(const struct image *img, int mode)
 	       (elf_is_elf(img) || mb_find_header(img) >= 0 || bz_is_bzimage(img));
 }
 
+/* The ACPI tables (RSDP in 0xe0000-0xfffff, in the legacy hole no kernel
+ * may load into) for every PC-profile kernel, as firmware leaves them:
+ * Linux, and multiboot/ELF kernels that look for the PM timer or S5. */
+static int pc_acpi(const struct image *img, struct guest_mem *mem, const struct boot_args *a,
+		   uint64_t *rsdp, char *err, size_t errlen)
+{
+	*rsdp = acpi_build(mem, a->ncpus ? a->ncpus : 1, a->virtio_blk);
+	if (*rsdp)
+		return 0;
+	snprintf(err, errlen, "%s: cannot build the ACPI tables for %u vCPUs (at most %d)",
+		 img->path, a->ncpus, ACPI_MAX_CPUS);
+	return -1;
+}
+
 /* A Linux bzImage: ACPI tables, then the boot protocol (docs/linux.md). */
 static int boot_linux(const struct image *img, struct guest_mem *mem, const struct boot_args *a,
 		      struct cpu_boot *b, char *err, size_t errlen)
@@ -130,12 +144,8 @@ static int boot_linux(const struct image *img, struct guest_mem *mem, const stru
 		}
 		bz.initrd = a->mods[0].img;
 	}
-	bz.rsdp = acpi_build(mem, a->ncpus ? a->ncpus : 1, a->virtio_blk);
-	if (!bz.rsdp) {
-		snprintf(err, errlen, "%s: cannot build the ACPI tables for %u vCPUs (at most %d)",
-			 img->path, a->ncpus, ACPI_MAX_CPUS);
+	if (pc_acpi(img, mem, a, &bz.rsdp, err, errlen) < 0)
 		return -1;
-	}
 	return bz_load(img, mem, &bz, b, err, errlen);
 }
 
@@ -143,12 +153,15 @@ int boot_load(const struct image *img, struct guest_mem *mem, const struct boot_
 	      struct cpu_boot *b, char *err, size_t errlen)
 {
 	bool multiboot = mb_find_header(img) >= 0 && (a->mode == -1 || a->mode == MODE_PROTECTED);
+	uint64_t rsdp;
 
 	if (bz_is_bzimage(img))
 		return boot_linux(img, mem, a, b, err, errlen);
 
 	if (multiboot)
-		return mb_load(img, mem, a->cmdline, a->mods, a->nmods, b, err, errlen);
+		return mb_load(img, mem, a->cmdline, a->mods, a->nmods, b, err, errlen) < 0
+			       ? -1
+			       : pc_acpi(img, mem, a, &rsdp, err, errlen);
 	if (a->cmdline || a->nmods) {
 		snprintf(err, errlen,
 			 "%s: --append and --initrd need a multiboot kernel (or a Linux bzImage)",
@@ -156,6 +169,8 @@ int boot_load(const struct image *img, struct guest_mem *mem, const struct boot_
 		return -1;
 	}
 	if (elf_is_elf(img))
-		return boot_elf(img, mem, a->mode, b, err, errlen);
+		return boot_elf(img, mem, a->mode, b, err, errlen) < 0
+			       ? -1
+			       : pc_acpi(img, mem, a, &rsdp, err, errlen);
 	return boot_flat(img, mem, a->mode, b, err, errlen);
 }
