@@ -13,7 +13,7 @@ LIB_OBJS := $(filter-out $(B)/src/core/main.o,$(VMM_OBJS))
 
 REAL_GUESTS := $(patsubst guests/real/%.S,$(B)/guests/%.bin,$(wildcard guests/real/*.S))
 TEST_GUESTS := $(patsubst guests/test/%.S,$(B)/guests/test/%.bin,$(wildcard guests/test/*.S))
-C_KERNELS   := timer smp pcdev serial kbd hostile blk tscdl
+C_KERNELS   := timer smp pcdev serial kbd hostile blk tscdl acpi
 PC_GUESTS   := $(C_KERNELS:%=$(B)/guests/pc/%.elf) $(B)/guests/pc/pm32.elf $(B)/guests/pc/hh32.elf $(B)/guests/pc/lm64.elf \
 	       $(B)/guests/pc/mb.elf $(B)/guests/pc/mb-aout.bin $(B)/guests/pc/triple64.elf \
 	       $(B)/guests/pc/mb-low.elf

@@ -66,3 +66,16 @@ P="$ROOT/build/guests/pc"
 	[ "$status" -eq 0 ]
 	[ "$output" = "tscdl: 3 deadline interrupts" ]
 }
+
+@test "ACPI for every PC kernel: RSDP in 0xe0000-0xfffff, XSDT, FADT (PM timer, PM1), FACS, MADT, DSDT \\_S5; S5 powers off" {
+	run_split "$MKVM" --timeout 60 "$P/acpi.elf"
+	echo "$output"
+	echo "$stderr"
+	[ "$status" -eq 0 ]
+	[[ "$output" == "acpi: RSDP at 0xe0000, revision 2"* ]]
+	[[ "$output" == *"acpi: XSDT entry FACP"* ]]
+	[[ "$output" == *"acpi: XSDT entry APIC"* ]]
+	[[ "$output" == *"acpi: FADT PM1a_EVT 0x600 PM1a_CNT 0x604 PM_TMR 0x608"* ]]
+	[[ "$output" == *"acpi: FACS ok, DSDT \\_S5 SLP_TYP 0"* ]]
+	[ "$(tail -n 1 <<< "$output")" = "acpi: PM timer counts; S5" ]
+}
