@@ -13,12 +13,13 @@ LIB_OBJS := $(filter-out $(B)/src/core/main.o,$(VMM_OBJS))
 
 REAL_GUESTS := $(patsubst guests/real/%.S,$(B)/guests/%.bin,$(wildcard guests/real/*.S))
 TEST_GUESTS := $(patsubst guests/test/%.S,$(B)/guests/test/%.bin,$(wildcard guests/test/*.S))
-C_KERNELS   := timer smp pcdev serial kbd hostile blk
+C_KERNELS   := timer smp pcdev serial kbd hostile blk tscdl acpi
 PC_GUESTS   := $(C_KERNELS:%=$(B)/guests/pc/%.elf) $(B)/guests/pc/pm32.elf $(B)/guests/pc/hh32.elf $(B)/guests/pc/lm64.elf \
-	       $(B)/guests/pc/mb.elf $(B)/guests/pc/mb-aout.bin $(B)/guests/pc/triple64.elf
+	       $(B)/guests/pc/mb.elf $(B)/guests/pc/mb-aout.bin $(B)/guests/pc/triple64.elf \
+	       $(B)/guests/pc/mb-low.elf
 GUESTS      := $(REAL_GUESTS) $(TEST_GUESTS) $(PC_GUESTS)
 
-.PHONY: all guests run run-demo test unit e2e clean format format-check linux run-linux
+.PHONY: all guests run run-demo test test-under-load unit e2e clean format format-check linux run-linux
 all: $(B)/mini-kvm guests
 
 # A fresh machine: the build's Debian packages are installed (as root) before
@@ -77,6 +78,11 @@ $(B)/guests/pc/low.ld: guests/pc/kernel.ld.in include/mkvm/abi.h
 $(B)/guests/pc/high.ld: guests/pc/kernel.ld.in include/mkvm/abi.h
 	@mkdir -p $(dir $@)
 	$(CC) -E -P -x c -Iinclude -DKERNEL_VBASE=PC_HIGHER_HALF -o $@ $<
+$(B)/guests/pc/mb8000.ld: guests/pc/kernel.ld.in include/mkvm/abi.h
+	@mkdir -p $(dir $@)
+	$(CC) -E -P -x c -Iinclude -DKERNEL_VBASE=0 -DKERNEL_PBASE=0x8000 -o $@ $<
+$(B)/guests/pc/mb-low.elf: $(B)/guests/pc/mb.o $(B)/guests/pc/mb8000.ld
+	ld -m elf_i386 -nostdlib -T $(B)/guests/pc/mb8000.ld -o $@ $<
 $(B)/guests/pc/pm32.elf: $(B)/guests/pc/pm32.o $(B)/guests/pc/low.ld
 	ld -m elf_i386 -nostdlib -T $(B)/guests/pc/low.ld -o $@ $<
 $(B)/guests/pc/hh32.elf: $(B)/guests/pc/hh32.o $(B)/guests/pc/high.ld
@@ -173,16 +179,28 @@ $(B)/unit/test_stats: $(S)/core/stats.o
 $(B)/unit/test_uart: $(S)/devices/uart.o $(S)/core/bus.o $(S)/core/console.o $(S)/core/input.o
 $(B)/unit/test_virtio_blk: $(U_VIRTIO)
 
+# Host tools of the e2e tests (tests/stress): the echo stress driver.
+TEST_TOOLS := $(B)/tests/echo-stress
+$(B)/tests/%: tests/stress/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $<
+
 unit: $(UNIT_BINS)
 	@tools/run-tests --unit-only $(UNIT_BINS)
 
-e2e: all bench-build linux os1k
+e2e: all bench-build linux os1k $(TEST_TOOLS)
 	@tools/run-e2e
 
 test:
 	@tools/setup-deps test
-	@$(MAKE) --no-print-directory format-check all bench-build fuzz-build linux os1k $(UNIT_BINS)
+	@$(MAKE) --no-print-directory format-check all bench-build fuzz-build linux os1k $(TEST_TOOLS) $(UNIT_BINS)
 	@tools/run-tests $(UNIT_BINS)
+
+# The e2e suite twice while stress-ng --cpu 2 loads the host (issue 13).
+test-under-load:
+	@tools/setup-deps test
+	@$(MAKE) --no-print-directory all bench-build linux os1k $(TEST_TOOLS)
+	@tools/test-under-load
 
 # One formatter (.clang-format, kernel-like): `make format` applies it,
 # `make test` refuses code that it would change.

@@ -126,9 +126,14 @@ int kmain(uint32_t magic, const uint32_t *info)
 	data(cb | 0x01); /* IRQ1 on */
 	cmd(0xae);	 /* keyboard on */
 	printf("kbd: ready\n");
-	while (!done)
-		sti_hlt();
+	/* Test and halt with interrupts off, sti;hlt atomic: an IRQ between
+	 * the test and the HLT would otherwise set done and leave the CPU
+	 * halted for good (no further interrupt comes after 'q'). */
 	cli();
+	while (!done) {
+		sti_hlt();
+		cli();
+	}
 	printf("\nkbd: %u scancodes\n", count);
 	return 0;
 }

@@ -20,6 +20,7 @@ static struct {
 	pthread_cond_t writable; /* room in the ring (pipes and files) */
 	unsigned char ring[RING_SIZE];
 	unsigned head, count;
+	unsigned cap; /* bytes the ring may hold: the consumer's FIFO size */
 	bool eof;
 	bool tty;
 	const struct input_hooks *hooks;
@@ -31,6 +32,7 @@ static struct {
 	.lock = PTHREAD_MUTEX_INITIALIZER,
 	.readable = PTHREAD_COND_INITIALIZER,
 	.writable = PTHREAD_COND_INITIALIZER,
+	.cap = RING_SIZE,
 };
 
 static struct termios saved_termios;
@@ -82,9 +84,9 @@ static void notify(void)
 static void push(unsigned char c)
 {
 	pthread_mutex_lock(&in.lock);
-	while (!in.tty && in.count == RING_SIZE)
+	while (!in.tty && in.count >= in.cap)
 		pthread_cond_wait(&in.writable, &in.lock);
-	if (in.count < RING_SIZE) {
+	if (in.count < in.cap) {
 		in.ring[(in.head + in.count) % RING_SIZE] = c;
 		in.count++;
 		pthread_cond_broadcast(&in.readable);
@@ -97,6 +99,26 @@ const long long *input_typed_at(void)
 	return in.tty ? &in.typed_at : NULL;
 }
 
+/*
+ * Flow control (pipes and files): read only what the ring has room for, and
+ * nothing while it is full, so that input the guest has not taken stays in
+ * the host pipe (its writer blocks) rather than piling up here.  A terminal
+ * is always read (Ctrl-A x); a full ring drops what is typed.
+ */
+static size_t room(size_t max)
+{
+	size_t n;
+
+	if (in.tty)
+		return max;
+	pthread_mutex_lock(&in.lock);
+	while (in.count >= in.cap)
+		pthread_cond_wait(&in.writable, &in.lock);
+	n = in.cap - in.count;
+	pthread_mutex_unlock(&in.lock);
+	return n < max ? n : max;
+}
+
 static void *reader(void *arg)
 {
 	unsigned char buf[256];
@@ -104,7 +126,7 @@ static void *reader(void *arg)
 
 	(void)arg;
 	for (;;) {
-		ssize_t n = read(STDIN_FILENO, buf, sizeof(buf));
+		ssize_t n = read(STDIN_FILENO, buf, room(sizeof(buf)));
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
@@ -246,6 +268,13 @@ void input_set_listener(void (*fn)(void *arg), void *arg)
 	pthread_mutex_lock(&in.lock);
 	in.listener_arg = arg;
 	in.listener = fn;
+	pthread_mutex_unlock(&in.lock);
+}
+
+void input_set_capacity(unsigned bytes)
+{
+	pthread_mutex_lock(&in.lock);
+	in.cap = bytes < 1 ? 1 : bytes > RING_SIZE ? RING_SIZE : bytes;
 	pthread_mutex_unlock(&in.lock);
 }
 

@@ -60,6 +60,13 @@ void input_set_listener(void (*fn)(void *arg), void *arg);
  */
 const long long *input_typed_at(void);
 
+/*
+ * The ring holds at most @bytes (1..4096; 4096 by default): an interrupt
+ * driven device sets its FIFO size, so that input it cannot take yet stays
+ * unread in the host pipe (flow control).  Call before input_start().
+ */
+void input_set_capacity(unsigned bytes);
+
 /* Wakes every input_getchar() so it can see its stop flag. */
 void input_wake_all(void);
 

@@ -35,10 +35,11 @@
 #define CB_XLATE   0x40
 #define CB_RESET   (CB_XLATE | CB_AUX_OFF | CB_SYSFLAG | CB_KBD_IRQ) /* as a BIOS leaves it */
 
-#define REPLY_MAX   16		       /* controller and keyboard replies */
-#define KEYS_MAX    64		       /* keystroke scancodes held by the keyboard */
-#define AUX_BIT	    0x100	       /* in replies[]: the byte comes from the aux port */
-#define ESC_WAIT_NS (50 * 1000 * 1000) /* a lone ESC is Esc after 50 ms */
+#define REPLY_MAX	 16		    /* controller and keyboard replies */
+#define KEYS_MAX	 64		    /* keystroke scancodes held by the keyboard */
+#define KEYS_INPUT_AHEAD 16		    /* input bytes read ahead of the keyboard */
+#define AUX_BIT		 0x100		    /* in replies[]: the byte comes from the aux port */
+#define ESC_WAIT_NS	 (50 * 1000 * 1000) /* a lone ESC is Esc after 50 ms */
 
 struct i8042 {
 	pthread_mutex_t lock;

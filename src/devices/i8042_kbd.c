@@ -189,6 +189,8 @@ int i8042_attach_stdin(struct i8042 *k)
 		return -err;
 	pthread_detach(t);
 	k->has_input = true;
+	/* Input waits in the host pipe while the keyboard's buffer is full. */
+	input_set_capacity(KEYS_INPUT_AHEAD);
 	input_set_listener(on_input, k);
 	return 0;
 }

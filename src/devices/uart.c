@@ -467,8 +467,10 @@ static void *uart_vm_create(struct vm *vm, int *err)
 		uart_destroy(u);
 		return NULL;
 	}
-	if (input) /* the input thread keeps using it: freed at process exit */
+	if (input) { /* the input thread keeps using it: freed at process exit */
+		input_set_capacity(RX_FIFO); /* the ring is the receive FIFO */
 		input_set_listener(uart_input_ready, u);
+	}
 	return u;
 }
 

@@ -16,6 +16,16 @@ const struct mem_range pc_reserved[] = {
 };
 const size_t pc_nreserved = sizeof(pc_reserved) / sizeof(pc_reserved[0]);
 
+/* Multiboot kernels start with paging off: no page tables, and the initial
+ * stack is the kernel's own business (the spec leaves ESP undefined), so a
+ * kernel may use all of RAM from PC_PGTABLE_ADDR up to the legacy hole,
+ * e.g. one linked at 0x8000 as for QEMU's -kernel. */
+const struct mem_range mb_reserved[] = {
+	{0, PC_PGTABLE_ADDR, "VMM area (IVT, GDT/TSS, boot info, command line)"},
+	{PC_LEGACY_HOLE, PC_KERNEL_MIN, "legacy PC hole (EBDA, VGA, ROM)"},
+};
+const size_t mb_nreserved = sizeof(mb_reserved) / sizeof(mb_reserved[0]);
+
 static int boot_flat(const struct image *img, struct guest_mem *mem, int mode, struct cpu_boot *b,
 		     char *err, size_t errlen)
 {
@@ -90,6 +100,22 @@ bool boot_is_kernel(const struct image *img, int mode)
 	       (elf_is_elf(img) || mb_find_header(img) >= 0 || bz_is_bzimage(img));
 }
 
+/* The ACPI tables (RSDP in 0xe0000-0xfffff, in the legacy hole no kernel
+ * may load into) for every PC-profile kernel, as firmware leaves them:
+ * Linux, and multiboot/ELF kernels that look for the PM timer or S5. */
+static int pc_acpi(const struct image *img, struct guest_mem *mem, const struct boot_args *a,
+		   uint64_t *rsdp, char *err, size_t errlen)
+{
+	*rsdp = acpi_build(mem, a->ncpus ? a->ncpus : 1, a->dev_aml, a->dev_aml_len);
+	if (*rsdp)
+		return 0;
+	snprintf(
+		err, errlen,
+		"%s: cannot build the ACPI tables for %u vCPUs (at most %d) and %zu bytes of device nodes (at most %d)",
+		img->path, a->ncpus, ACPI_MAX_CPUS, a->dev_aml_len, ACPI_DSDT_EXTRA_MAX);
+	return -1;
+}
+
 /* A Linux bzImage: ACPI tables, then the boot protocol (docs/linux.md). */
 static int boot_linux(const struct image *img, struct guest_mem *mem, const struct boot_args *a,
 		      struct cpu_boot *b, char *err, size_t errlen)
@@ -115,14 +141,8 @@ static int boot_linux(const struct image *img, struct guest_mem *mem, const stru
 		}
 		bz.initrd = a->mods[0].img;
 	}
-	bz.rsdp = acpi_build(mem, a->ncpus ? a->ncpus : 1, a->dev_aml, a->dev_aml_len);
-	if (!bz.rsdp) {
-		snprintf(
-			err, errlen,
-			"%s: cannot build the ACPI tables for %u vCPUs (at most %d) and %zu bytes of device nodes (at most %d)",
-			img->path, a->ncpus, ACPI_MAX_CPUS, a->dev_aml_len, ACPI_DSDT_EXTRA_MAX);
+	if (pc_acpi(img, mem, a, &bz.rsdp, err, errlen) < 0)
 		return -1;
-	}
 	return bz_load(img, mem, &bz, b, err, errlen);
 }
 
@@ -130,12 +150,15 @@ int boot_load(const struct image *img, struct guest_mem *mem, const struct boot_
 	      struct cpu_boot *b, char *err, size_t errlen)
 {
 	bool multiboot = mb_find_header(img) >= 0 && (a->mode == -1 || a->mode == MODE_PROTECTED);
+	uint64_t rsdp;
 
 	if (bz_is_bzimage(img))
 		return boot_linux(img, mem, a, b, err, errlen);
 
 	if (multiboot)
-		return mb_load(img, mem, a->cmdline, a->mods, a->nmods, b, err, errlen);
+		return mb_load(img, mem, a->cmdline, a->mods, a->nmods, b, err, errlen) < 0
+			       ? -1
+			       : pc_acpi(img, mem, a, &rsdp, err, errlen);
 	if (a->cmdline || a->nmods) {
 		snprintf(err, errlen,
 			 "%s: --append and --initrd need a multiboot kernel (or a Linux bzImage)",
@@ -143,6 +166,8 @@ int boot_load(const struct image *img, struct guest_mem *mem, const struct boot_
 		return -1;
 	}
 	if (elf_is_elf(img))
-		return boot_elf(img, mem, a->mode, b, err, errlen);
+		return boot_elf(img, mem, a->mode, b, err, errlen) < 0
+			       ? -1
+			       : pc_acpi(img, mem, a, &rsdp, err, errlen);
 	return boot_flat(img, mem, a->mode, b, err, errlen);
 }

@@ -20,6 +20,9 @@
 /* Guest-physical ranges the VMM fills itself: no kernel may load there. */
 extern const struct mem_range pc_reserved[];
 extern const size_t pc_nreserved;
+/* The same for multiboot kernels (paging off): boot.c. */
+extern const struct mem_range mb_reserved[];
+extern const size_t mb_nreserved;
 
 /* What the command line adds to the image. */
 struct boot_args {

@@ -100,7 +100,7 @@ static int load_by_address(const struct image *img, long off, const struct mb_he
 			 img->path, h->bss_end_addr);
 		return -1;
 	}
-	if (load_range_check(mem, h->load_addr, mem_end - h->load_addr, pc_reserved, pc_nreserved,
+	if (load_range_check(mem, h->load_addr, mem_end - h->load_addr, mb_reserved, mb_nreserved,
 			     img->path, "kernel", err, errlen) < 0)
 		return -1;
 	if (h->entry_addr < h->load_addr || h->entry_addr >= mem_end) {
@@ -144,7 +144,7 @@ static int load_modules(struct guest_mem *mem, uint64_t start, const struct mb_m
 		const struct image *m = mods[i].img;
 		struct mb_mod d;
 
-		if (load_range_check(mem, at, m->size, pc_reserved, pc_nreserved, m->path, "module",
+		if (load_range_check(mem, at, m->size, mb_reserved, mb_nreserved, m->path, "module",
 				     err, errlen) < 0)
 			return -1;
 		gmem_write(mem, at, m->data, m->size);
@@ -217,7 +217,7 @@ int mb_load(const struct image *img, struct guest_mem *mem, const char *cmdline,
 				img->path);
 			return -1;
 		}
-		if (elf_load(img, mem, pc_reserved, pc_nreserved, &e, err, errlen) < 0)
+		if (elf_load(img, mem, mb_reserved, mb_nreserved, &e, err, errlen) < 0)
 			return -1;
 		if (e.bits != 32) {
 			snprintf(err, errlen, "%s: a multiboot kernel must be ELF32, not ELF64",

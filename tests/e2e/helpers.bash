@@ -1,7 +1,7 @@
 # Shared set-up for the end-to-end tests: they run the real mini-kvm
 # binary on real KVM (directly, or inside tools/kvm-sandbox).
 ROOT="$(cd "$BATS_TEST_DIRNAME/../.." && pwd)"
-MKVM="$ROOT/build/mini-kvm"
+MKVM="${MKVM_BIN:-$ROOT/build/mini-kvm}" # MKVM_BIN: another build (before/after checks)
 G="$ROOT/build/guests"
 T="$ROOT/build/guests/test"
 export NO_COLOR=1
@@ -46,6 +46,20 @@ expect_fibonacci() {
 wait_running() {
 	for _ in $(seq 100); do
 		[ "$(ls "/proc/$1/task" 2>/dev/null | wc -l)" -ge 2 ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# wait_output FILE TEXT...: until FILE holds every TEXT (fixed strings), at
+# most 120 s: tests wait for what they need to see, not for a fixed time.
+wait_output() {
+	local f=$1 t ok
+	shift
+	for _ in $(seq 1200); do
+		ok=1
+		for t in "$@"; do grep -qF -- "$t" "$f" 2> /dev/null || { ok=0; break; }; done
+		[ "$ok" = 1 ] && return 0
 		sleep 0.1
 	done
 	return 1

@@ -4,23 +4,22 @@
 load helpers
 P="$ROOT/build/guests/pc"
 
-ms_now() { echo $(($(date +%s%N) / 1000000)); }
-
-@test "PIT at 100 Hz delivers IRQ0 at 100 per second of wall time" {
-	"$MKVM" --timeout 30 --append 10 "$P/timer.elf" > /dev/null # warm-up
-	t0=$(ms_now)
-	run_split "$MKVM" --timeout 30 --append 10 "$P/timer.elf"
-	t1=$(ms_now)
-	[ "$status" -eq 0 ]
-	[[ "$output" == "timer: 10 ticks at 100 Hz"* ]]
-	run_split "$MKVM" --timeout 30 --append 110 "$P/timer.elf"
-	t2=$(ms_now)
+@test "PIT at 100 Hz delivers IRQ0 at 100 per second of wall time (gross errors only)" {
+	run_split "$MKVM" --timeout 60 --append 110 "$P/timer.elf"
+	echo "$output"
 	[ "$status" -eq 0 ]
 	[[ "$output" == "timer: 110 ticks at 100 Hz"* ]]
-	# 100 more ticks must take 1 s: start-up costs cancel out.
-	extra=$(( (t2 - t1) - (t1 - t0) ))
-	echo "100 ticks took $extra ms"
-	[ "$extra" -ge 750 ] && [ "$extra" -le 1300 ]
+	# The guest times ticks 10 to 110 by the ACPI PM timer (the host's
+	# monotonic clock), read at the ticks themselves: start-up costs and
+	# output delays do not enter.  What still can: a tick delivered late
+	# because the vCPU thread waited for a CPU (KVM then catches up).  So
+	# the bounds only catch a gross error, a PIT 4x too fast or too slow
+	# (wrong divisor, lost or doubled ticks): 250..4000 ms for 1000 ms.
+	# The precise rate and jitter belong to `make bench` (timer_jitter).
+	[[ "$output" =~ ticks\ 10\ to\ 110\ took\ ([0-9]+)\ ms ]]
+	ms=${BASH_REMATCH[1]}
+	echo "100 ticks took $ms ms"
+	[ "$ms" -ge 250 ] && [ "$ms" -le 4000 ]
 }
 
 @test "SMP: 4 vCPUs started by INIT/SIPI share memory, exact counter, APIC ids 0-3" {
@@ -58,4 +57,25 @@ ms_now() { echo $(($(date +%s%N) / 1000000)); }
 	# timer.elf with 100000 ticks halts between ticks for 1000 s.
 	run_split "$MKVM" --timeout 1 --append 100000 "$P/timer.elf"
 	[ "$status" -eq 124 ]
+}
+
+@test "CPUID leaf 1 ECX bit 24: TSC-deadline timer advertised and working (LAPIC, MSR 0x6e0)" {
+	run_split "$MKVM" --timeout 60 "$P/tscdl.elf"
+	echo "$output"
+	echo "$stderr"
+	[ "$status" -eq 0 ]
+	[ "$output" = "tscdl: 3 deadline interrupts" ]
+}
+
+@test "ACPI for every PC kernel: RSDP in 0xe0000-0xfffff, XSDT, FADT (PM timer, PM1), FACS, MADT, DSDT \\_S5; S5 powers off" {
+	run_split "$MKVM" --timeout 60 "$P/acpi.elf"
+	echo "$output"
+	echo "$stderr"
+	[ "$status" -eq 0 ]
+	[[ "$output" == "acpi: RSDP at 0xe0000, revision 2"* ]]
+	[[ "$output" == *"acpi: XSDT entry FACP"* ]]
+	[[ "$output" == *"acpi: XSDT entry APIC"* ]]
+	[[ "$output" == *"acpi: FADT PM1a_EVT 0x600 PM1a_CNT 0x604 PM_TMR 0x608"* ]]
+	[[ "$output" == *"acpi: FACS ok, DSDT \\_S5 SLP_TYP 0"* ]]
+	[ "$(tail -n 1 <<< "$output")" = "acpi: PM timer counts; S5" ]
 }

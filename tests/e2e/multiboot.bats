@@ -26,6 +26,16 @@ mb: module '$BATS_TEST_TMPDIR/m2' = second"
 	[[ "$output" == *"mb: modules=0" ]]
 }
 
+@test "a multiboot kernel linked at 0x8000 (paging off: no page tables there) loads and runs, with a module" {
+	printf 'low module' > "$BATS_TEST_TMPDIR/m1"
+	run_split "$MKVM" --initrd "$BATS_TEST_TMPDIR/m1" "$P/mb-low.elf"
+	echo "$output"
+	echo "$stderr"
+	[ "$status" -eq 0 ]
+	[[ "$output" == "mb: magic ok, mem_lower=636 mem_upper=15360 mmap entries=3"* ]]
+	[[ "$output" == *"mb: module '$BATS_TEST_TMPDIR/m1' = low module" ]]
+}
+
 @test "a multiboot kernel with --mode paging boots as a plain ELF instead" {
 	run_split "$MKVM" --mode paging "$P/mb.elf"
 	[ "$status" -eq 1 ] # the kernel sees no multiboot magic and exits 1

@@ -4,7 +4,7 @@
 # system on the virtio-blk disk, preemption, the timer, the idle loop, a
 # kernel panic, and a real terminal under tmux.
 load helpers
-K="$ROOT/build/guests/os1k/kernel.elf"
+K="${MKVM_OS1K_KERNEL:-$ROOT/build/guests/os1k/kernel.elf}" # override: before/after checks
 DISK0="$ROOT/build/os1k/disk.tar"
 BANNER_RE='^1K OS: 32-bit x86, paging on, 16384 KiB of memory, [0-9]+ KiB free$'
 
@@ -284,4 +284,36 @@ wait_for() {
 	tmux -L "$sock" kill-server || true
 	[ "$(cat "$d/status")" = "status=0" ]
 	cmp "$d/before" "$d/after"
+}
+
+# paste_input / paste_expect: 10 KiB pasted at once (the echo loop, 320
+# lines, one line of 400 characters, then the shell again) and the exact
+# transcript it must give: every byte accounted for.
+paste_input() {
+	printf 'echo\n'
+	for i in $(seq -w 320); do printf 'l%s abcdefghijklmnopqrstuvwxyz\n' "$i"; done
+	printf '%0400d\n' 0
+	printf 'quit\necho after\nexit\n'
+}
+paste_expect() {
+	printf 'virtio-blk: no disk (start mini-kvm with --disk FILE)\ntar: (0 files)\n'
+	printf '> echo\nEcho: type lines, quit to stop.\n'
+	for i in $(seq -w 320); do printf 'l%s abcdefghijklmnopqrstuvwxyz\n' "$i" "$i"; done
+	printf '%099d\nline too long (400 characters, at most 99): ignored\n' 0
+	printf 'quit\nBye.\n> echo after\nafter\n> exit\n'
+}
+
+@test "os1k: 10 KiB pasted in one write: nothing lost (flow control), a too-long line refused" {
+	paste_input > "$BATS_TEST_TMPDIR/in"
+	[ "$(stat -c %s "$BATS_TEST_TMPDIR/in")" -ge 10240 ]
+	paste_expect > "$BATS_TEST_TMPDIR/want"
+	for kbd in "" --keyboard; do
+		# cat: one write(2) of the whole file into the pipe.
+		status=0
+		cat "$BATS_TEST_TMPDIR/in" | "$MKVM" --timeout 240 $kbd "$K" > "$BATS_TEST_TMPDIR/out" ||
+			status=$?
+		echo "${kbd:-UART}: status $status"
+		[ "$status" -eq 0 ]
+		tail -n +2 "$BATS_TEST_TMPDIR/out" | diff "$BATS_TEST_TMPDIR/want" -
+	done
 }

@@ -285,6 +285,32 @@ static void test_aout_bad(void **state)
 	fx_close(&f);
 }
 
+/* Paging off: a kernel linked at 0x8000 (below the page-table area's end)
+ * loads, as with QEMU's -kernel; 0x3000 (the command line page) does not. */
+static void test_aout_low(void **state)
+{
+	uint32_t a[5];
+	struct cpu_boot b;
+	struct fx f;
+
+	(void)state;
+	for (int k = 0; k < 5; k++)
+		a[k] = aout[k] - 0x200000 + 0x8000;
+	fx_open(&f, "kernels/aout.bin");
+	mb_aout(&f, a);
+	if (mb(&f, NULL, NULL, 0, &b) != 0)
+		fail_msg("%s", f.err);
+	assert_int_equal(b.entry, 0x8100);
+	assert_memory_equal(f.mem.host + 0x8000, f.img.data + 0x1000, 0x1800);
+	fx_close(&f);
+	for (int k = 0; k < 5; k++)
+		a[k] = aout[k] - 0x200000 + 0x3000;
+	fx_open(&f, "kernels/aout.bin");
+	mb_aout(&f, a);
+	fx_refused(&f, mb(&f, NULL, NULL, 0, &b), "kernels/aout.bin", "overlaps the VMM area");
+	fx_close(&f);
+}
+
 /* ---- limits: modules, module strings, command line ------------------------ */
 static void test_modules_limits(void **state)
 {
@@ -350,11 +376,11 @@ static void test_cmdline_limit(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_find_header),   cmocka_unit_test(test_elf_kernel),
-		cmocka_unit_test(test_flags),	      cmocka_unit_test(test_not_elf32),
-		cmocka_unit_test(test_boot_choice),   cmocka_unit_test(test_aout),
-		cmocka_unit_test(test_aout_bad),      cmocka_unit_test(test_modules_limits),
-		cmocka_unit_test(test_cmdline_limit),
+		cmocka_unit_test(test_find_header),    cmocka_unit_test(test_elf_kernel),
+		cmocka_unit_test(test_flags),	       cmocka_unit_test(test_not_elf32),
+		cmocka_unit_test(test_boot_choice),    cmocka_unit_test(test_aout),
+		cmocka_unit_test(test_aout_bad),       cmocka_unit_test(test_aout_low),
+		cmocka_unit_test(test_modules_limits), cmocka_unit_test(test_cmdline_limit),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

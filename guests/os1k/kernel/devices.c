@@ -55,20 +55,47 @@ void pit_init(uint32_t hz)
 
 /* ---- the input ring --------------------------------------------------------- */
 
+/*
+ * Flow control: the interrupt handlers take bytes from a device only while
+ * the ring has room.  Whatever they leave waits in the device (the UART's
+ * FIFO, the keyboard's buffer), which in turn makes mini-kvm leave the rest
+ * unread in its stdin pipe.  A device left holding bytes keeps its
+ * interrupt line high, so no new edge will come: input_getc() drains it
+ * again as soon as there is room.  The kernel runs with interrupts off (all
+ * gates are interrupt gates): the ring needs no lock.
+ */
 static char input[256];
 static uint32_t input_head, input_tail; /* free-running; head - tail bytes wait */
+static bool input_held;			/* a device was left with bytes (ring full) */
+
+static bool input_full(void)
+{
+	return input_head - input_tail >= sizeof(input);
+}
 
 static void input_put(char ch)
 {
-	if (input_head - input_tail < sizeof(input))
+	if (!input_full()) /* the drains check first: never drops */
 		input[input_head++ % sizeof(input)] = ch;
 }
 
+static void uart_drain(void);
+static void kbd_drain(void);
+
 int input_getc(void)
 {
+	int ch;
+
 	if (input_head == input_tail)
 		return -1;
-	return (unsigned char)input[input_tail++ % sizeof(input)];
+	ch = (unsigned char)input[input_tail++ % sizeof(input)];
+	/* Half the ring free again: take what the devices held back. */
+	if (input_held && input_head - input_tail <= sizeof(input) / 2) {
+		input_held = false;
+		uart_drain();
+		kbd_drain();
+	}
+	return ch;
 }
 
 /* ---- 16550 UART at COM1 ------------------------------------------------------ */
@@ -97,12 +124,21 @@ void uart_putc(char ch)
 	outb(COM1, (uint8_t)ch);
 }
 
-/* IRQ 4: take every waiting byte (the line rises again on new input). */
+/* Every waiting byte the ring has room for (the line rises again on new
+ * input once the FIFO is empty). */
+static void uart_drain(void)
+{
+	while (!input_full() && (inb(COM1 + 5) & LSR_DR))
+		input_put((char)inb(COM1));
+	if (input_full())
+		input_held = true;
+}
+
+/* IRQ 4. */
 void uart_irq(void)
 {
 	(void)inb(COM1 + 2); /* IIR */
-	while (inb(COM1 + 5) & LSR_DR)
-		input_put((char)inb(COM1));
+	uart_drain();
 	input_wakeup();
 }
 
@@ -168,11 +204,20 @@ static void kbd_scancode(uint8_t sc)
 	input_put(ch);
 }
 
-/* IRQ 1: every waiting scancode. */
+/* Every waiting scancode while the ring has room (one scancode makes at
+ * most one character). */
+static void kbd_drain(void)
+{
+	while (!input_full() && (inb(KBD_STATUS) & KBD_OBF))
+		kbd_scancode(inb(KBD_DATA));
+	if (input_full())
+		input_held = true;
+}
+
+/* IRQ 1. */
 void kbd_irq(void)
 {
-	while (inb(KBD_STATUS) & KBD_OBF)
-		kbd_scancode(inb(KBD_DATA));
+	kbd_drain();
 	input_wakeup();
 }
 

@@ -14,7 +14,8 @@ int main(const char *arg)
 		char op;
 
 		printf("calc> ");
-		readline(line, sizeof(line));
+		if (readline(line, sizeof(line)) < 0)
+			continue;
 		if (!strcmp(line, "q") || !strcmp(line, "quit"))
 			break;
 		if (!(p = parse_int(line, &a))) {

@@ -11,8 +11,13 @@ int main(const char *arg)
 		return 0;
 	}
 	printf("Echo: type lines, quit to stop.\n");
-	while (readline(line, sizeof(line)) >= 0 && strcmp(line, "quit"))
-		printf("%s\n", line);
+	for (;;) {
+		int n = readline(line, sizeof(line));
+		if (n >= 0 && !strcmp(line, "quit"))
+			break;
+		if (n >= 0)
+			printf("%s\n", line);
+	}
 	printf("Bye.\n");
 	return 0;
 }

@@ -127,7 +127,8 @@ int main(const char *arg)
 		char *cmd = line;
 
 		printf("> ");
-		readline(line, sizeof(line) - 1);
+		if (readline(line, sizeof(line) - 1) < 0)
+			continue; /* too long: refused with a message, not run in part */
 		/* Split at '&': start every part, then wait for all of them. */
 		while (cmd) {
 			char *next = cmd, *end;

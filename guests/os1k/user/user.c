@@ -89,23 +89,33 @@ void shutdown(int status)
 
 int readline(char *buf, int size)
 {
-	int n = 0;
+	int n = 0, over = 0; /* over: characters past the buffer, not kept */
 
 	for (;;) {
 		char ch = (char)getchar();
 
 		if (ch == '\r' || ch == '\n') {
 			putchar('\n');
-			buf[n] = '\0';
-			return n;
+			buf[over ? 0 : n] = '\0';
+			if (!over)
+				return n;
+			printf("line too long (%d characters, at most %d): ignored\n", n + over,
+			       size - 1);
+			return -1;
 		} else if (ch == '\b' || ch == 0x7f) {
-			if (n > 0) {
+			if (over) {
+				over--;
+			} else if (n > 0) {
 				n--;
 				printf("\b \b"); /* erase it on the terminal */
 			}
-		} else if (ch >= ' ' && ch <= '~' && n < size - 1) {
-			buf[n++] = ch;
-			putchar(ch);
+		} else if (ch >= ' ' && ch <= '~') {
+			if (n < size - 1) {
+				buf[n++] = ch;
+				putchar(ch);
+			} else {
+				over++;
+			}
 		}
 	}
 }

@@ -21,7 +21,9 @@ int ps(int index, struct procinfo *info);
 int ticks(void);
 void shutdown(int status) __attribute__((noreturn));
 
-int readline(char *buf, int size);		  /* with echo and Backspace */
+/* A line with echo and Backspace: its length, or -1 (and a message) if it
+ * did not fit in size - 1 characters: the whole line is then dropped. */
+int readline(char *buf, int size);
 const char *parse_int(const char *s, int *value); /* NULL: no number */
 
 #endif

@@ -2,13 +2,15 @@
 #include "cpuid.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <linux/kvm.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 
-#define CPUID_HYPERVISOR (1u << 31) /* leaf 1 ECX: running under a hypervisor */
+#define CPUID_HYPERVISOR   (1u << 31) /* leaf 1 ECX: running under a hypervisor */
+#define CPUID_TSC_DEADLINE (1u << 24) /* leaf 1 ECX: LAPIC timer TSC-deadline mode */
 
 /*
  * KVM_GET_SUPPORTED_CPUID, asked once per process (it costs ~0.4 ms) and
@@ -49,6 +51,9 @@ static struct kvm_cpuid2 *supported_cpuid(int kvm_fd)
 int x86_setup_cpuid(int kvm_fd, int vcpu_fd, unsigned id, unsigned ncpus)
 {
 	struct kvm_cpuid2 *c = supported_cpuid(kvm_fd);
+	/* KVM emulates the TSC-deadline timer in its in-kernel LAPIC (every
+	 * PC-profile VM has one) but leaves the CPUID bit to userspace. */
+	bool tsc_deadline = ioctl(kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_TSC_DEADLINE_TIMER) > 0;
 	int rc = 0;
 
 	if (!c)
@@ -57,7 +62,7 @@ int x86_setup_cpuid(int kvm_fd, int vcpu_fd, unsigned id, unsigned ncpus)
 		struct kvm_cpuid_entry2 *e = &c->entries[i];
 		switch (e->function) {
 		case 1:
-			e->ecx |= CPUID_HYPERVISOR;
+			e->ecx |= CPUID_HYPERVISOR | (tsc_deadline ? CPUID_TSC_DEADLINE : 0);
 			/* EBX[31:24] initial APIC ID, EBX[23:16] logical CPUs. */
 			e->ebx = (e->ebx & 0xffff) | (ncpus & 0xff) << 16 | (id & 0xff) << 24;
 			break;
