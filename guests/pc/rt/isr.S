@@ -4,10 +4,11 @@
  *
  * If the interrupted instruction is a HLT, step over it: that happens only
  * when an interrupt was delivered inside the STI shadow of "sti; hlt",
- * which real CPUs never do, but the nested sandbox's TCG-emulated SVM
- * occasionally does (issue 13: the last interrupt of a run, say the one
- * that sets a done flag, then returned to the HLT and the CPU halted for
- * good).  Each such skip writes 0xf4 to the POST port (--stats shows it).
+ * which real CPUs never do; under the nested sandbox's TCG-emulated SVM it
+ * appears to happen now and then (issue 13: about one run in a few hundred
+ * under load hung after the handler of its last interrupt, the one that
+ * sets the done flag, had run).  Each skip writes 0xf4 to the POST port
+ * (--stats shows it).
  */
 	.code32
 	.text
