@@ -220,6 +220,39 @@ OUT
 	[ "$median" -lt 2000 ]
 }
 
+@test "make run-demo and make run-linux with the sandbox forced: the notice, the guests' output, status 0" {
+	cd "$ROOT"
+	MKVM_SANDBOX=1 run make --no-print-directory run-demo < /dev/null
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"no hardware KVM here: running inside the nested sandbox, about 10x slower"* ]]
+	[[ "$output" == *"Hello, World!"* ]]
+	[[ "$output" == *"9x9=81"* ]]
+	[[ "$output" == *"F(30) = 832040"* ]]
+	# Linux: commands once its shell is up (input before that is the
+	# booting kernel's to drop).
+	local t="$BATS_TEST_TMPDIR" pid wfd
+	mkfifo "$t/in"
+	MKVM_SANDBOX=1 make --no-print-directory run-linux < "$t/in" > "$t/out" 2>&1 &
+	pid=$!
+	exec {wfd}> "$t/in"
+	for _ in $(seq 1800); do
+		grep -q "mkvm-linux: ready" "$t/out" && break
+		kill -0 "$pid" 2> /dev/null || break
+		sleep 0.1
+	done
+	printf 'echo linux-says-$((6 * 7))\npoweroff -f\n' >&$wfd
+	status=0
+	wait "$pid" || status=$?
+	exec {wfd}>&-
+	output=$(tr -d '\r' < "$t/out")
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"no hardware KVM here: running inside the nested sandbox"* ]]
+	[[ "$output" == *"mkvm-linux: ready"* ]]
+	[[ "$output" == *"linux-says-42"* ]]
+}
+
 # A fake dpkg-query that knows no package, an apt-get that logs its
 # arguments, and an id that says uid $2: `make` as on a fresh machine.
 fake_fresh_machine() {
