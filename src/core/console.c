@@ -160,6 +160,17 @@ static void console_write_unlocked(struct console *c, const char *s, size_t n)
 		__atomic_store_n(&c->pending, 1, __ATOMIC_RELAXED);
 }
 
+bool console_idle_due(struct console *c)
+{
+	int fresh = 1;
+
+	/* 1: bytes came since the last poll: mark them seen (2) and wait. */
+	if (__atomic_compare_exchange_n(&c->pending, &fresh, 2, false, __ATOMIC_RELAXED,
+					__ATOMIC_RELAXED))
+		return false;
+	return fresh == 2; /* seen by the last poll, nothing since */
+}
+
 void console_echo_keys(struct console *c, const long long *typed_at)
 {
 	c->typed_at = c->prefixed ? NULL : typed_at;

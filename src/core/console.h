@@ -31,7 +31,7 @@ struct console {
 	bool prefixed;		      /* several guests: prefix each line */
 	const struct lifecycle *life; /* forced stop: give up blocked writes */
 	bool shared;		      /* several vCPUs write: take .lock */
-	int pending;		      /* atomic: a partial line waits in buf */
+	int pending;		      /* atomic: a partial line waits in buf (console_idle_due) */
 	const long long *typed_at;    /* atomic: the last key (console_echo_keys) */
 	pthread_mutex_t lock;
 	size_t len;
@@ -79,6 +79,15 @@ static inline void console_putc(struct console *c, char ch)
 	else
 		__atomic_store_n(&c->pending, 1, __ATOMIC_RELAXED);
 }
+
+/*
+ * Called by the supervisor once per poll period (any thread): true when a
+ * partial line has waited a whole period with no byte added, so that a line
+ * still being written (a slow guest, or one under strace) is never torn into
+ * several writes.  pending is 1 after a byte (the vCPU stores it), 2 once a
+ * poll has seen it, 0 when flushed.
+ */
+bool console_idle_due(struct console *c);
 
 /* Writes what is buffered (before the guest blocks for input). */
 void console_flush(struct console *c);

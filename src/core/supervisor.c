@@ -19,7 +19,6 @@ static const int taken[] = {SIGINT, SIGTERM, SIGHUP, SIGUSR2, SIGALRM};
 static struct vm *vms;
 static int nvms;
 static double timeout;
-static unsigned char *pending_polls; /* per guest: polls that saw a partial line */
 static pthread_t main_thread, thread;
 static sigset_t waitset;		   /* the signals of taken[] */
 static bool lazy;			   /* main thread: the supervisor waits to be started */
@@ -56,7 +55,6 @@ void supervisor_prepare(struct vm *all, int n, double secs)
 	vms = all;
 	nvms = n;
 	timeout = secs;
-	pending_polls = calloc((size_t)n, 1); /* NULL: prompts wait for their newline */
 	lazy = n == 1 && all[0].ncpus == 1 && secs <= 0;
 	if (lazy) {
 		struct sigaction sa;
@@ -102,27 +100,24 @@ static void stop_all(enum end_cause cause, int status, const char *why)
 
 /*
  * A partial line (a prompt, an echoed key) that has waited a whole poll
- * period is flushed: vCPU 0 is asked to do it (it owns the buffer) with a
- * request and a kick.  Costs one exit per idle prompt, nothing per byte.
+ * period with no byte added (console_idle_due()) is flushed: vCPU 0 is
+ * asked to do it (it owns the buffer) with a request and a kick.  Costs one
+ * exit per idle prompt, nothing per byte.
  */
 static bool flush_idle_output(void)
 {
 	bool pending = false;
 
-	for (int i = 0; i < nvms && pending_polls; i++) {
+	for (int i = 0; i < nvms; i++) {
 		struct vm *vm = &vms[i];
 
 		/* Prefixed lines (several guests) must never tear: not for them. */
 		if (vm_over(vm) || vm->con.prefixed ||
-		    !__atomic_load_n(&vm->con.pending, __ATOMIC_RELAXED)) {
-			pending_polls[i] = 0;
+		    !__atomic_load_n(&vm->con.pending, __ATOMIC_RELAXED))
 			continue;
-		}
 		pending = true;
-		if (++pending_polls[i] < 2)
-			continue;
-		pending_polls[i] = 0;
-		vcpu_request(&vm->cpus[0], VCPU_REQ_FLUSH_CONSOLE);
+		if (console_idle_due(&vm->con))
+			vcpu_request(&vm->cpus[0], VCPU_REQ_FLUSH_CONSOLE);
 	}
 	return pending;
 }
@@ -250,8 +245,6 @@ void supervisor_end(void)
 	lazy = false;
 	if (__atomic_load_n(&running, __ATOMIC_ACQUIRE))
 		pthread_join(thread, NULL);
-	free(pending_polls);
-	pending_polls = NULL;
 }
 
 void supervisor_stop_all(int status, const char *why)

@@ -2,15 +2,20 @@
 # Unexpected ends and bad input: a clear message and a documented status.
 load helpers
 
-@test "triple fault: one-line reason, register dump, status 126" {
+@test "triple fault: one-line reason, register dump (or why it is lost), status 126" {
 	run_split "$MKVM" "$T/triple.bin"
 	[ "$status" -eq 126 ]
 	[[ "$stderr" == "mini-kvm: triple: triple fault (KVM_EXIT_SHUTDOWN)"* ]]
-	for r in rip= rsp= rflags= cs= ds= ss= base= cr0= cr3= cr4= efer=; do
-		[[ "$stderr" == *"$r"* ]]
-	done
-	# (No check of the values: KVM on AMD resets the vCPU on a triple
-	# fault, so the dump may show the reset state.)
+	# Never the reset state shown as if it were the fault's: KVM on AMD
+	# resets the vCPU before mini-kvm can look, and then says so.
+	[[ "$stderr" != *"rip=0x000000000000fff0"* ]]
+	if grep -q AuthenticAMD /proc/cpuinfo; then
+		[[ "$stderr" == *"registers at the fault lost: KVM had already reset the vCPU"* ]]
+	else
+		for r in rip= rsp= rflags= cs= ds= ss= base= cr0= cr3= cr4= efer=; do
+			[[ "$stderr" == *"$r"* ]]
+		done
+	fi
 }
 
 @test "unknown hypercall: named, status 126" {

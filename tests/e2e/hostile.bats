@@ -39,7 +39,8 @@ ends_cleanly() {
 		run_split "$MKVM" --timeout 20 "$g"
 		ends_cleanly 126
 		[[ "$stderr" == *"triple fault (KVM_EXIT_SHUTDOWN)"* ]]
-		[[ "$stderr" == *"rip="*"cr0="*"efer="* ]]
+		[[ "$stderr" == *"rip="*"cr0="*"efer="* || "$stderr" == *"registers at the fault lost"* ]]
+		[[ "$stderr" != *"rip=0x000000000000fff0"* ]]
 	done
 	run_split "$MKVM" --timeout 20 --append triple "$P/hostile.elf"
 	ends_cleanly 126

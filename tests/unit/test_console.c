@@ -242,6 +242,32 @@ static void test_long_write_prefixed(void **state)
 	check_long_write(true);
 }
 
+/* A partial line goes out only after a whole poll period with no byte. */
+static void test_idle_flush_waits_for_silence(void **state)
+{
+	struct cap cap;
+	char *out;
+
+	(void)state;
+	console_init(&con, 0, "slow", false, NULL);
+	assert_false(console_idle_due(&con)); /* nothing buffered */
+	console_putc(&con, '>');
+	assert_false(console_idle_due(&con)); /* first poll: seen */
+	assert_true(console_idle_due(&con));  /* a whole period of silence */
+	console_putc(&con, ' ');
+	assert_false(console_idle_due(&con)); /* a byte since: wait again */
+	console_write(&con, "ab", 2);
+	assert_false(console_idle_due(&con)); /* still writing */
+	assert_true(console_idle_due(&con));
+	cap_begin(&cap, 1);
+	console_flush(&con); /* what the vCPU then does */
+	out = cap_end(&cap, NULL);
+	assert_string_equal(out, "> ab");
+	free(out);
+	assert_false(console_idle_due(&con));
+	assert_false(console_idle_due(&con));
+}
+
 static void test_full_buffer_putc(void **state)
 {
 	struct cap cap;
@@ -323,6 +349,7 @@ int main(void)
 		cmocka_unit_test(test_long_name_color_reset),
 		cmocka_unit_test(test_long_write_unprefixed),
 		cmocka_unit_test(test_long_write_prefixed),
+		cmocka_unit_test(test_idle_flush_waits_for_silence),
 		cmocka_unit_test(test_full_buffer_putc),
 		cmocka_unit_test(test_finish),
 		cmocka_unit_test(test_msg),

@@ -55,6 +55,17 @@ void x86_dump_regs(int vcpu_fd, char *buf, size_t size)
 		snprintf(buf, size, "  (registers unavailable: %s)", strerror(errno));
 		return;
 	}
+	/* The reset vector with the reset CS base: only an INIT or a reset gets
+	 * here (a far jump to f000:fff0 gives base 0xf0000).  KVM on AMD puts
+	 * the vCPU there on a triple fault, before we can look (the VMCB is
+	 * undefined after a SHUTDOWN intercept): the state at the fault is gone,
+	 * and a dump of the reset state would only mislead. */
+	if (r.rip == 0xfff0 && s.cs.selector == 0xf000 && s.cs.base == 0xffff0000) {
+		snprintf(buf, size,
+			 "  (registers at the fault lost: KVM had already reset the vCPU to "
+			 "cs:rip=f000:fff0, as it does on AMD CPUs after a triple fault)");
+		return;
+	}
 	snprintf(buf, size,
 		 "  rip=0x%016llx rsp=0x%016llx rflags=0x%08llx\n"
 		 "  rax=0x%016llx rbx=0x%016llx rcx=0x%016llx rdx=0x%016llx\n"
