@@ -225,12 +225,16 @@ wait_for() {
 	rate=$(echo "($n2 - $n1) / ($t2 - $t1)" | bc -l)
 	echo "ticks $n1 -> $n2 in $(echo "$t2 - $t1" | bc -l) s: $rate Hz"
 	echo "cpu: $((cpu2 - cpu1)) clock ticks of $(getconf CLK_TCK) per s, over 3 s"
-	[ "$(echo "$rate > 90 && $rate < 110" | bc -l)" -eq 1 ]
+	# Gross errors only (issue 13): ticks counted against the host's wall
+	# clock run slow when the host is busy (80 Hz measured in the sandbox
+	# with both cores loaded).  The bounds catch a PIT left at its 18.2 Hz
+	# default or programmed for 1000 Hz; make bench measures the tick.
+	[ "$(echo "$rate > 40 && $rate < 250" | bc -l)" -eq 1 ]
 	# Under 5% of one core: 0.15 s of CPU in 3 s.  In the nested sandbox
 	# each of the 100 ticks a second costs about 0.5 ms of emulated exits
-	# (measured: 4.7-5%), so there the bound is 10%; a guest that spins
-	# instead of halting uses 100% anywhere.
-	pct=$([ -n "${MKVM_IN_SANDBOX:-}" ] && echo 10 || echo 5)
+	# (4.7-5% idle, 7.3% with both host cores loaded), so there the bound
+	# is a gross one, 25%: a guest that spins instead of halting uses 100%.
+	pct=$([ -n "${MKVM_IN_SANDBOX:-}" ] && echo 25 || echo 5)
 	echo "cpu bound: ${pct}% of a core"
 	[ $(((cpu2 - cpu1) * 100)) -lt $((3 * pct * $(getconf CLK_TCK))) ]
 }
