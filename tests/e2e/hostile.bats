@@ -107,7 +107,10 @@ ends_cleanly() {
 	[ "$output" = "partial line, no newline" ]
 	"$MKVM" "$T/partial.bin" > "$BATS_TEST_TMPDIR/out" 2>/dev/null & pid=$!
 	wait_running $pid
-	sleep 0.3
+	# The idle flush writes the partial line soon; the test waits for it
+	# (no fixed sleep: a busy host may take longer), then checks that
+	# SIGTERM neither loses nor repeats it.
+	wait_output "$BATS_TEST_TMPDIR/out" "partial line, no newline"
 	kill -TERM $pid
 	wait $pid || st=$?
 	[ "$st" -eq 143 ]
