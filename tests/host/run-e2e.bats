@@ -18,7 +18,8 @@ teardown() {
 
 @test "run-e2e: two sandboxes at once, one TAP stream numbered 1..4, the failure kept" {
 	cd "$ROOT"
-	run env MKVM_SANDBOX=1 MKVM_E2E_JOBS=2 tools/run-e2e "$F/e2e-b.bats" "$F/e2e-a.bats"
+	run env MKVM_SANDBOX=1 MKVM_E2E_JOBS=2 MKVM_E2E_QUEUE_IN="$E2E_FIXTURE_OUT" \
+		tools/run-e2e "$F/e2e-b.bats" "$F/e2e-a.bats"
 	echo "$output"
 	[ "$status" -eq 0 ] # the sandboxes ran; the verdicts are in the TAP
 	[[ "$output" == *"(2 at once)"* ]]
@@ -34,7 +35,7 @@ teardown() {
 	[ "$(wc -l <"$E2E_FIXTURE_OUT/b")" -eq 1 ]
 	[ "$(cat "$E2E_FIXTURE_OUT/a")" != "$(cat "$E2E_FIXTURE_OUT/b")" ]
 	# No queue left behind.
-	[ -z "$(ls -d build/e2e-queue.* 2>/dev/null)" ]
+	[ -z "$(ls -d "$E2E_FIXTURE_OUT"/e2e-queue.* 2>/dev/null)" ]
 }
 
 @test "run-e2e: a sandbox that cannot start: the files not run named, non-zero status" {
