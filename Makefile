@@ -7,7 +7,7 @@ CFLAGS   += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Iinclude -Isrc -I$(B)/
 LDLIBS   += -lpthread
 B        := build
 
-VMM_SRCS := $(wildcard src/core/*.c src/arch/x86/*.c src/loaders/*.c src/devices/*.c)
+VMM_SRCS := $(wildcard src/core/*.c src/arch/x86/*.c src/loaders/*.c src/devices/*.c src/gdb/*.c)
 VMM_OBJS := $(VMM_SRCS:%.c=$(B)/%.o)
 LIB_OBJS := $(filter-out $(B)/src/core/main.o,$(VMM_OBJS))
 
@@ -170,6 +170,7 @@ $(B)/unit/test_devices: $(U_VIRTIO) $(S)/devices/devices.o $(S)/devices/fw_cfg.o
 	$(S)/devices/debug_exit.o $(S)/devices/i8042.o $(S)/devices/i8042_kbd.o \
 	$(S)/devices/keymap.o $(S)/core/console.o $(S)/core/input.o $(S)/core/device.o
 $(B)/unit/test_elf: $(U_LOADERS)
+$(B)/unit/test_gdb: $(S)/gdb/packet.o $(S)/gdb/regs.o $(S)/gdb/stub.o
 $(B)/unit/test_guest_mem: $(S)/core/guest_mem.o
 $(B)/unit/test_image: $(U_LOADERS)
 $(B)/unit/test_keymap: $(S)/devices/keymap.o $(S)/devices/i8042.o $(S)/devices/i8042_kbd.o $(S)/core/input.o $(S)/core/device.o \
