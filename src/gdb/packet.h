@@ -15,7 +15,7 @@
 /* The largest payload we accept or send (announced as PacketSize). */
 #define GDB_PACKET_MAX 4096
 /* A framed packet: '$', every byte escaped, '#', two digits. */
-#define GDB_FRAME_MAX (2 * GDB_PACKET_MAX + 4)
+#define GDB_FRAME_MAX  (2 * GDB_PACKET_MAX + 4)
 
 enum gdb_rx_event {
 	GDB_RX_NONE,	  /* byte taken, nothing complete yet */
@@ -27,10 +27,16 @@ enum gdb_rx_event {
 };
 
 struct gdb_rx {
-	enum { RX_IDLE, RX_DATA, RX_ESC, RX_CS1, RX_CS2 } state;
-	uint8_t sum;	/* running checksum of the raw bytes */
-	uint8_t cs;	/* the received checksum's first digit */
-	bool overlong;	/* more than GDB_PACKET_MAX bytes: dropped */
+	enum {
+		RX_IDLE,
+		RX_DATA,
+		RX_ESC,
+		RX_CS1,
+		RX_CS2
+	} state;
+	uint8_t sum;   /* running checksum of the raw bytes */
+	uint8_t cs;    /* the received checksum's first digit */
+	bool overlong; /* more than GDB_PACKET_MAX bytes: dropped */
 	size_t len;
 	char buf[GDB_PACKET_MAX + 1];
 };

@@ -6,7 +6,13 @@
 
 #include "packet.h"
 
-enum { F_CORE, F_SSE, F_SEGMENTS, F_SYS, F_COUNT };
+enum {
+	F_CORE,
+	F_SSE,
+	F_SEGMENTS,
+	F_SYS,
+	F_COUNT
+};
 
 static const char *const feature_names[F_COUNT] = {
 	"org.gnu.gdb.i386.core",
@@ -15,20 +21,23 @@ static const char *const feature_names[F_COUNT] = {
 	"org.mini-kvm.x86.sys",
 };
 
-#define FPU(w)                                                                                  \
-	{"st0", 80, "i387_ext", F_CORE, X_NONE}, {"st1", 80, "i387_ext", F_CORE, X_NONE},       \
-		{"st2", 80, "i387_ext", F_CORE, X_NONE},                                        \
-		{"st3", 80, "i387_ext", F_CORE, X_NONE},                                        \
-		{"st4", 80, "i387_ext", F_CORE, X_NONE},                                        \
-		{"st5", 80, "i387_ext", F_CORE, X_NONE},                                        \
-		{"st6", 80, "i387_ext", F_CORE, X_NONE},                                        \
-		{"st7", 80, "i387_ext", F_CORE, X_NONE}, {"fctrl", 32, "int", F_CORE, X_NONE},  \
-		{"fstat", 32, "int", F_CORE, X_NONE}, {"ftag", 32, "int", F_CORE, X_NONE},      \
-		{"fiseg", 32, "int", F_CORE, X_NONE}, {"fioff", 32, "int", F_CORE, X_NONE},     \
-		{"foseg", 32, "int", F_CORE, X_NONE}, {"fooff", 32, "int", F_CORE, X_NONE},     \
-		{"fop", 32, "int", F_CORE, X_NONE}
+#define FPU(w)                                                                                     \
+	{"st0", 80, "i387_ext", F_CORE, X_NONE}, {"st1", 80, "i387_ext", F_CORE, X_NONE},          \
+		{"st2", 80, "i387_ext", F_CORE, X_NONE}, {"st3", 80, "i387_ext", F_CORE, X_NONE},  \
+		{"st4", 80, "i387_ext", F_CORE, X_NONE}, {"st5", 80, "i387_ext", F_CORE, X_NONE},  \
+		{"st6", 80, "i387_ext", F_CORE, X_NONE}, {"st7", 80, "i387_ext", F_CORE, X_NONE},  \
+		{"fctrl", 32, "int", F_CORE, X_NONE}, {"fstat", 32, "int", F_CORE, X_NONE},        \
+		{"ftag", 32, "int", F_CORE, X_NONE}, {"fiseg", 32, "int", F_CORE, X_NONE},         \
+		{"fioff", 32, "int", F_CORE, X_NONE}, {"foseg", 32, "int", F_CORE, X_NONE},        \
+		{"fooff", 32, "int", F_CORE, X_NONE},                                              \
+	{                                                                                          \
+		"fop", 32, "int", F_CORE, X_NONE                                                   \
+	}
 
-#define XMM(n) {"xmm" #n, 128, "vec128", F_SSE, X_NONE}
+#define XMM(n)                                                                                     \
+	{                                                                                          \
+		"xmm" #n, 128, "vec128", F_SSE, X_NONE                                             \
+	}
 
 static const struct gdb_reg_desc layout32[] = {
 	{"eax", 32, "int32", F_CORE, X_RAX},
@@ -167,12 +176,12 @@ static size_t build_xml(enum gdb_arch arch, char *buf, size_t cap)
 	const struct gdb_reg_desc *l = gdb_layout(arch, &n);
 	int open = -1;
 
-#define PUT(...)                                                                                \
-	do {                                                                                    \
-		int w_ = snprintf(buf + len, cap - len, __VA_ARGS__);                           \
-		if (w_ < 0 || (size_t)w_ >= cap - len)                                          \
-			return 0;                                                               \
-		len += (size_t)w_;                                                              \
+#define PUT(...)                                                                                   \
+	do {                                                                                       \
+		int w_ = snprintf(buf + len, cap - len, __VA_ARGS__);                              \
+		if (w_ < 0 || (size_t)w_ >= cap - len)                                             \
+			return 0;                                                                  \
+		len += (size_t)w_;                                                                 \
 	} while (0)
 	PUT("<?xml version=\"1.0\"?>\n<!DOCTYPE target SYSTEM \"gdb-target.dtd\">\n"
 	    "<target version=\"1.0\">\n<architecture>%s</architecture>\n",
@@ -208,8 +217,7 @@ const char *gdb_target_xml(enum gdb_arch arch, size_t *len)
 	return xml[a];
 }
 
-static size_t put_reg(const struct gdb_reg_desc *d, const struct gdb_regs *r, char *out,
-		      size_t cap)
+static size_t put_reg(const struct gdb_reg_desc *d, const struct gdb_regs *r, char *out, size_t cap)
 {
 	size_t bytes = d->bits / 8;
 	uint8_t le[16] = {0};
@@ -294,8 +302,7 @@ int gdb_regs_decode(enum gdb_arch arch, const char *in, size_t len, struct gdb_r
 	return 0;
 }
 
-int gdb_reg_decode(enum gdb_arch arch, unsigned n, const char *in, size_t len,
-		   struct gdb_regs *r)
+int gdb_reg_decode(enum gdb_arch arch, unsigned n, const char *in, size_t len, struct gdb_regs *r)
 {
 	size_t count;
 	const struct gdb_reg_desc *l = gdb_layout(arch, &count);

@@ -98,7 +98,6 @@ size_t gdb_reg_encode(enum gdb_arch arch, unsigned n, const struct gdb_regs *r, 
 
 /* 'P': register @n from @len digits; 0, or -1 (no such register, not
  * writable, wrong length, bad digit). */
-int gdb_reg_decode(enum gdb_arch arch, unsigned n, const char *in, size_t len,
-		   struct gdb_regs *r);
+int gdb_reg_decode(enum gdb_arch arch, unsigned n, const char *in, size_t len, struct gdb_regs *r);
 
 #endif

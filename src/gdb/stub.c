@@ -41,9 +41,7 @@ static void stop_reply(struct gdb_stub *s, const struct gdb_stop *st)
 				       : GDB_WP_WRITE],
 			 (unsigned long long)st->addr);
 		break;
-	default:
-		snprintf(r, cap, "T%02xthread:%x;", st->signal & 0xff, st->thread + 1);
-		break;
+	default: snprintf(r, cap, "T%02xthread:%x;", st->signal & 0xff, st->thread + 1); break;
 	}
 	reply(s, r);
 }
@@ -228,8 +226,7 @@ static void write_memory(struct gdb_stub *s, const char *p, const char *end, boo
 	long done;
 
 	if (gdb_parse_hex(&p, end, &addr) < 0 || p >= end || *p++ != ',' ||
-	    gdb_parse_hex(&p, end, &len) < 0 || p >= end || *p++ != ':' ||
-	    len > sizeof(s->mem)) {
+	    gdb_parse_hex(&p, end, &len) < 0 || p >= end || *p++ != ':' || len > sizeof(s->mem)) {
 		reply(s, "E01");
 		return;
 	}
@@ -356,8 +353,7 @@ static void thread_alive(struct gdb_stub *s, const char *p, const char *end)
 {
 	int t;
 
-	reply(s, parse_thread(&p, end, nthreads(s), &t) == 0 && p == end && t >= 0 ? "OK"
-										    : "E01");
+	reply(s, parse_thread(&p, end, nthreads(s), &t) == 0 && p == end && t >= 0 ? "OK" : "E01");
 }
 
 static void xfer_features(struct gdb_stub *s, const char *p, const char *end)
