@@ -19,7 +19,7 @@ PC_GUESTS   := $(C_KERNELS:%=$(B)/guests/pc/%.elf) $(B)/guests/pc/pm32.elf $(B)/
 	       $(B)/guests/pc/mb-low.elf
 GUESTS      := $(REAL_GUESTS) $(TEST_GUESTS) $(PC_GUESTS)
 
-.PHONY: all guests run run-demo test test-under-load unit e2e clean format format-check linux run-linux
+.PHONY: all guests run run-demo test test-under-load unit e2e clean format format-check linux run-linux debug gdb
 all: $(B)/mini-kvm guests
 
 # A fresh machine: the build's Debian packages are installed (as root) before
@@ -126,6 +126,14 @@ run: run-os1k
 run-demo: all
 	@$(WITH_KVM) $(B)/mini-kvm $(B)/guests/hello.bin $(B)/guests/counter.bin \
 		$(B)/guests/fibonacci.bin $(B)/guests/multiplication.bin
+
+# `make debug`: the 1K OS stopped before its first instruction, waiting for
+# gdb on build/gdb.sock; `make gdb` attaches with the kernel's symbols
+# (docs/debugging.md; without hardware KVM both run inside the sandbox).
+debug: os1k $(B)/mini-kvm
+	@tools/debug-os1k
+gdb: os1k
+	@gdb -q -ex 'target remote $(B)/gdb.sock' $(B)/guests/os1k/kernel.elf
 
 # Linux guest (docs/linux.md): Debian's stock kernel, a busybox initramfs and
 # an ext2 disk, from Debian packages only (guests/linux/build-guest).

@@ -142,7 +142,8 @@ static int find_hw_exec(uint64_t addr)
 	return -1;
 }
 
-static int set_debug(struct vcpu *c, bool step, bool inject_bp);
+static int set_debug(struct vcpu *c, bool step, bool inject_bp, bool blockirq);
+static bool emulating(void);
 
 enum io_result kt_debug_exit(struct vcpu *c)
 {
@@ -152,7 +153,8 @@ enum io_result kt_debug_exit(struct vcpu *c)
 	if (a->exception == 3) { /* #BP */
 		if (find_sw(a->pc) < 0) {
 			/* The guest's own INT3: give it back to the guest. */
-			set_debug(c, K.act[c->id] == GDB_STEP, true);
+			set_debug(c, K.act[c->id] == GDB_STEP || emulating(), true,
+				  K.act[c->id] == GDB_STEP);
 			return IO_DONE;
 		}
 		st.why = GDB_STOP_SWBREAK;
@@ -238,7 +240,15 @@ static bool hw_needs_step(void)
 	return false;
 }
 
-static int set_debug(struct vcpu *c, bool step, bool inject_bp)
+/* @blockirq: no interrupt enters during a step (gdb's stepi).  Never
+ * while stepping to emulate breakpoints: a HLT must still wake up. */
+/* Breakpoints that do not trap here are found by stepping. */
+static bool emulating(void)
+{
+	return sw_needs_step() || hw_needs_step();
+}
+
+static int set_debug(struct vcpu *c, bool step, bool inject_bp, bool blockirq)
 {
 	struct kvm_guest_debug g;
 	bool sw = false, hw = false;
@@ -257,9 +267,9 @@ static int set_debug(struct vcpu *c, bool step, bool inject_bp)
 				continue;
 			hw = true;
 			g.arch.debugreg[i] = K.hw[i].addr;
-			g.arch.debugreg[7] |= (1ull << (2 * i)) | ((uint64_t)rw << (16 + 4 * i)) |
-					      ((uint64_t)(rw ? lenbits[K.hw[i].len] : 0)
-					       << (18 + 4 * i));
+			g.arch.debugreg[7] |=
+				(1ull << (2 * i)) | ((uint64_t)rw << (16 + 4 * i)) |
+				((uint64_t)(rw ? lenbits[K.hw[i].len] : 0) << (18 + 4 * i));
 		}
 		if (hw)
 			g.arch.debugreg[7] |= 1u << 8 | 1u << 10; /* LE, and bit 10 reads as 1 */
@@ -273,7 +283,7 @@ static int set_debug(struct vcpu *c, bool step, bool inject_bp)
 	if (step) {
 		g.control |= KVM_GUESTDBG_SINGLESTEP;
 #ifdef KVM_GUESTDBG_BLOCKIRQ
-		if (K.caps.blockirq)
+		if (K.caps.blockirq && blockirq)
 			g.control |= KVM_GUESTDBG_BLOCKIRQ;
 #endif
 	}
@@ -284,7 +294,7 @@ static int set_debug(struct vcpu *c, bool step, bool inject_bp)
 
 static void resume(void *t, const enum gdb_action *act, unsigned n)
 {
-	bool emulate = sw_needs_step() || hw_needs_step();
+	bool emulate = emulating();
 
 	(void)t;
 	pthread_mutex_lock(&K.lock);
@@ -292,7 +302,8 @@ static void resume(void *t, const enum gdb_action *act, unsigned n)
 	for (unsigned i = 0; i < K.vm->ncpus && i < n; i++) {
 		K.act[i] = act[i];
 		if (act[i] != GDB_STOPPED)
-			set_debug(&K.vm->cpus[i], act[i] == GDB_STEP || emulate, false);
+			set_debug(&K.vm->cpus[i], act[i] == GDB_STEP || emulate, false,
+				  act[i] == GDB_STEP);
 	}
 	for (unsigned i = 0; i < K.vm->ncpus && i < n; i++)
 		K.run_ok[i] = act[i] != GDB_STOPPED;
@@ -328,39 +339,20 @@ static int get_regs(void *t, unsigned th, struct gdb_regs *r)
 	if (th >= K.vm->ncpus || ioctl(fd, KVM_GET_REGS, &k) < 0 ||
 	    ioctl(fd, KVM_GET_SREGS, &s) < 0)
 		return -1;
-	*r = (struct gdb_regs){.r = {
-				       [X_RAX] = k.rax,
-				       [X_RBX] = k.rbx,
-				       [X_RCX] = k.rcx,
-				       [X_RDX] = k.rdx,
-				       [X_RSI] = k.rsi,
-				       [X_RDI] = k.rdi,
-				       [X_RBP] = k.rbp,
-				       [X_RSP] = k.rsp,
-				       [X_R8] = k.r8,
-				       [X_R9] = k.r9,
-				       [X_R10] = k.r10,
-				       [X_R11] = k.r11,
-				       [X_R12] = k.r12,
-				       [X_R13] = k.r13,
-				       [X_R14] = k.r14,
-				       [X_R15] = k.r15,
-				       [X_RIP] = k.rip,
-				       [X_RFLAGS] = k.rflags,
-				       [X_CS] = s.cs.selector,
-				       [X_SS] = s.ss.selector,
-				       [X_DS] = s.ds.selector,
-				       [X_ES] = s.es.selector,
-				       [X_FS] = s.fs.selector,
-				       [X_GS] = s.gs.selector,
-				       [X_FS_BASE] = s.fs.base,
-				       [X_GS_BASE] = s.gs.base,
-				       [X_CR0] = s.cr0,
-				       [X_CR2] = s.cr2,
-				       [X_CR3] = s.cr3,
-				       [X_CR4] = s.cr4,
-				       [X_EFER] = s.efer,
-			       }};
+	*r = (struct gdb_regs){
+		.r = {
+			[X_RAX] = k.rax,	 [X_RBX] = k.rbx,	  [X_RCX] = k.rcx,
+			[X_RDX] = k.rdx,	 [X_RSI] = k.rsi,	  [X_RDI] = k.rdi,
+			[X_RBP] = k.rbp,	 [X_RSP] = k.rsp,	  [X_R8] = k.r8,
+			[X_R9] = k.r9,		 [X_R10] = k.r10,	  [X_R11] = k.r11,
+			[X_R12] = k.r12,	 [X_R13] = k.r13,	  [X_R14] = k.r14,
+			[X_R15] = k.r15,	 [X_RIP] = k.rip,	  [X_RFLAGS] = k.rflags,
+			[X_CS] = s.cs.selector,	 [X_SS] = s.ss.selector,  [X_DS] = s.ds.selector,
+			[X_ES] = s.es.selector,	 [X_FS] = s.fs.selector,  [X_GS] = s.gs.selector,
+			[X_FS_BASE] = s.fs.base, [X_GS_BASE] = s.gs.base, [X_CR0] = s.cr0,
+			[X_CR2] = s.cr2,	 [X_CR3] = s.cr3,	  [X_CR4] = s.cr4,
+			[X_EFER] = s.efer,
+		}};
 	return 0;
 }
 
@@ -476,9 +468,8 @@ static int hw_breakpoint(bool insert, enum gdb_bp_type type, uint64_t addr, uint
 
 	if (type != GDB_BP_HW && !K.caps.hw_traps)
 		return 1; /* no watchpoints by stepping: gdb can do them itself */
-	if (type != GDB_BP_HW &&
-	    ((len != 1 && len != 2 && len != 4 && len != 8) || (addr & (len - 1)) ||
-	     (len == 8 && kt_arch() != GDB_ARCH_X86_64)))
+	if (type != GDB_BP_HW && ((len != 1 && len != 2 && len != 4 && len != 8) ||
+				  (addr & (len - 1)) || (len == 8 && kt_arch() != GDB_ARCH_X86_64)))
 		return 1;
 	for (int i = 0; i < 4; i++) {
 		if (K.hw[i].used && K.hw[i].addr == addr && K.hw[i].type == type) {
@@ -518,7 +509,7 @@ void kt_release(void)
 	memset(K.hw, 0, sizeof(K.hw));
 	pthread_mutex_lock(&K.lock);
 	for (unsigned i = 0; i < K.vm->ncpus; i++) {
-		set_debug(&K.vm->cpus[i], false, false);
+		set_debug(&K.vm->cpus[i], false, false, false);
 		K.act[i] = GDB_CONT;
 		K.run_ok[i] = true;
 	}

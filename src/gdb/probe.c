@@ -12,7 +12,11 @@
 #define CODE	0x1000 /* the program under test */
 #define HANDLER 0x0500 /* every interrupt vector points here: HLT */
 
-enum outcome { TRAPPED, NOT_TRAPPED, FAILED };
+enum outcome {
+	TRAPPED,
+	NOT_TRAPPED,
+	FAILED
+};
 
 /* Runs @code at CODE with @control and DR0 = @dr0 (DR7 exec on DR0 if set). */
 static enum outcome run_one(struct vm *vm, const uint8_t *code, size_t len, uint32_t control,
@@ -69,21 +73,22 @@ int gdb_probe(struct kvm *kvm, struct kt_caps *caps)
 		vm_destroy(&vm);
 		return -1;
 	}
-	caps->sw_traps = run_one(&vm, int3, sizeof(int3),
-				 KVM_GUESTDBG_ENABLE | KVM_GUESTDBG_USE_SW_BP, 0, &exc) == TRAPPED &&
-			 exc == 3;
-	caps->hw_traps = run_one(&vm, nops, sizeof(nops),
-				 KVM_GUESTDBG_ENABLE | KVM_GUESTDBG_USE_HW_BP, CODE + 1,
-				 &exc) == TRAPPED &&
-			 exc == 1;
+	caps->sw_traps =
+		run_one(&vm, int3, sizeof(int3), KVM_GUESTDBG_ENABLE | KVM_GUESTDBG_USE_SW_BP, 0,
+			&exc) == TRAPPED &&
+		exc == 3;
+	caps->hw_traps =
+		run_one(&vm, nops, sizeof(nops), KVM_GUESTDBG_ENABLE | KVM_GUESTDBG_USE_HW_BP,
+			CODE + 1, &exc) == TRAPPED &&
+		exc == 1;
 #ifdef KVM_GUESTDBG_BLOCKIRQ
 	o = run_one(&vm, nops, sizeof(nops),
 		    KVM_GUESTDBG_ENABLE | KVM_GUESTDBG_SINGLESTEP | KVM_GUESTDBG_BLOCKIRQ, 0, &exc);
 	caps->blockirq = o != FAILED;
 	if (o == FAILED)
 #endif
-		o = run_one(&vm, nops, sizeof(nops),
-			    KVM_GUESTDBG_ENABLE | KVM_GUESTDBG_SINGLESTEP, 0, &exc);
+		o = run_one(&vm, nops, sizeof(nops), KVM_GUESTDBG_ENABLE | KVM_GUESTDBG_SINGLESTEP,
+			    0, &exc);
 	caps->step_traps = o == TRAPPED && exc == 1;
 	vm_destroy(&vm);
 	return 0;

@@ -68,9 +68,10 @@ static int parse_tcp(const char *spec, bool allow_remote, struct sockaddr_in *sa
 		return -1;
 	}
 	if ((ntohl(sa->sin_addr.s_addr) >> 24) != 127 && !allow_remote) {
-		snprintf(err, errlen,
-			 "--gdb 'tcp:%s': not a loopback address: anyone who reaches it controls the guest; add --gdb-allow-remote if you mean it",
-			 spec);
+		snprintf(
+			err, errlen,
+			"--gdb 'tcp:%s': not a loopback address: anyone who reaches it controls the guest; add --gdb-allow-remote if you mean it",
+			spec);
 		return -1;
 	}
 	return 0;
@@ -208,7 +209,8 @@ static void refuse_second(void)
 
 	if (fd >= 0) {
 		close(fd);
-		fprintf(stderr, "mini-kvm: gdb: a second client was refused: one debugger at a time\n");
+		fprintf(stderr,
+			"mini-kvm: gdb: a second client was refused: one debugger at a time\n");
 	}
 }
 
@@ -260,8 +262,9 @@ static void *serve(void *arg)
 			if (n <= 0) {
 				if (!stub.ended)
 					kt_release();
-				end_client(stub.ended ? NULL
-						      : "the debugger went away; the guest runs on");
+				end_client(stub.ended
+						   ? NULL
+						   : "the debugger went away; the guest runs on");
 				continue;
 			}
 			gdb_stub_input(&stub, buf, (size_t)n);
