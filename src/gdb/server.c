@@ -232,13 +232,14 @@ static void *serve(void *arg)
 	bool told = false;
 
 	(void)arg;
-	while (!quit) {
+	for (;;) {
 		struct pollfd p[3] = {{.fd = listen_fd, .events = POLLIN},
 				      {.fd = notify[0], .events = POLLIN},
 				      {.fd = client, .events = POLLIN}};
 		struct gdb_stop st;
 
-		if (vm_over(dvm)) {
+		/* gdb_server_stop() comes only after the guest's end. */
+		if (vm_over(dvm) || quit) {
 			guest_over();
 			break;
 		}

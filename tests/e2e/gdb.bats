@@ -22,7 +22,7 @@ teardown() {
 # start_vmm ARGS...: mini-kvm with --gdb unix:$SOCK in the background
 # (stdin from $VMM_IN or /dev/null); waits for the socket.
 start_vmm() {
-	"$MKVM" --timeout 600 --gdb "unix:$SOCK" "$@" > "$OUT" 2> "$ERR" < "${VMM_IN:-/dev/null}" &
+	"$MKVM" --timeout 240 --gdb "unix:$SOCK" "$@" > "$OUT" 2> "$ERR" < "${VMM_IN:-/dev/null}" &
 	VPID=$!
 	for _ in $(seq 600); do
 		[ -S "$SOCK" ] && return 0
@@ -54,7 +54,7 @@ insn() {
 insn_at() {
 	objdump -d "$1" | grep -F -- "$2" | head -1 | awk '{ sub(":", "", $1); print $1 }'
 }
-sym() { nm "$1" | awk -v s="$2" '$3 == s { print $1 }'; }
+sym() { printf '%x' "0x$(nm "$1" | awk -v s="$2" '$3 == s { print $1 }')"; }
 entry() { readelf -h "$1" | awk '/Entry point/ { print $4 }'; }
 
 @test "gdb: 32-bit kernel: --gdb-wait, registers at entry, stepi, x/4i, a memory write the guest prints, break and hbreak, detach" {

@@ -88,8 +88,8 @@ static void f_resume(void *t, const enum gdb_action *a, unsigned n)
 	FUZZ_CHECK(!f->running && !f->ended, "resumed while running");
 	FUZZ_CHECK(n == 2, "resume with %u actions", n);
 	for (unsigned i = 0; i < n; i++)
-		FUZZ_CHECK(a[i] == GDB_STOPPED || a[i] == GDB_STEP || a[i] == GDB_CONT,
-			   "action %d", (int)a[i]);
+		FUZZ_CHECK(a[i] == GDB_STOPPED || a[i] == GDB_STEP || a[i] == GDB_CONT, "action %d",
+			   (int)a[i]);
 	f->running = true;
 }
 static void f_interrupt(void *t)

@@ -172,7 +172,10 @@ static void test_frame(void **state)
 	assert_memory_equal(out, "$OK#9a", 6);
 	/* '#', '$', '}' and '*' are escaped: '}' then the byte XOR 0x20. */
 	n = gdb_frame("a#b", 3, out, sizeof(out));
-	assert_memory_equal(out, "$a}\x03" "b#", 6);
+	assert_memory_equal(out,
+			    "$a}\x03"
+			    "b#",
+			    6);
 	assert_int_equal(gdb_frame("OK", 2, out, 5), 0); /* does not fit */
 }
 
@@ -194,13 +197,15 @@ static void test_rx(void **state)
 	assert_int_equal(feed(&rx, "$g#67"), GDB_RX_PACKET);
 	assert_int_equal(rx.len, 1);
 	assert_string_equal(rx.buf, "g");
-	assert_int_equal(feed(&rx, "$g#68"), GDB_RX_BAD);   /* checksum off by one */
-	assert_int_equal(feed(&rx, "$g#6z"), GDB_RX_BAD);   /* not hex */
-	assert_int_equal(feed(&rx, "junk+"), GDB_RX_ACK);   /* noise, then an ack */
+	assert_int_equal(feed(&rx, "$g#68"), GDB_RX_BAD); /* checksum off by one */
+	assert_int_equal(feed(&rx, "$g#6z"), GDB_RX_BAD); /* not hex */
+	assert_int_equal(feed(&rx, "junk+"), GDB_RX_ACK); /* noise, then an ack */
 	assert_int_equal(gdb_rx_byte(&rx, '-'), GDB_RX_NAK);
 	assert_int_equal(gdb_rx_byte(&rx, 0x03), GDB_RX_INTERRUPT);
 	/* An escaped '#' in the payload: '}' 0x03, checksum over the raw bytes. */
-	assert_int_equal(feed(&rx, "$a}\x03" "b#"), GDB_RX_NONE);
+	assert_int_equal(feed(&rx, "$a}\x03"
+				   "b#"),
+			 GDB_RX_NONE);
 	assert_int_equal(feed(&rx, "43"), GDB_RX_PACKET);
 	assert_string_equal(rx.buf, "a#b");
 	/* A '$' inside a packet starts a new one. */
@@ -273,7 +278,8 @@ static void check_xml(enum gdb_arch arch, const char *archname, size_t nregs, si
 	assert_int_equal(n, nregs);
 	assert_int_equal(count(xml, "<reg "), nregs);
 	for (size_t i = 0; i < n; i++) {
-		snprintf(want, sizeof(want), "<reg name=\"%s\" bitsize=\"%u\"", l[i].name, l[i].bits);
+		snprintf(want, sizeof(want), "<reg name=\"%s\" bitsize=\"%u\"", l[i].name,
+			 l[i].bits);
 		assert_non_null(strstr(xml, want));
 		bits += l[i].bits;
 	}
@@ -284,7 +290,8 @@ static void test_target_xml(void **state)
 {
 	(void)state;
 	/* i386: 16 core + 8 st + 8 x87 control + 8 xmm + mxcsr + 5 sys. */
-	check_xml(GDB_ARCH_I386, "i386", 46, (16 * 32 + 8 * 80 + 8 * 32 + 8 * 128 + 32 + 4 * 32 + 64) / 4);
+	check_xml(GDB_ARCH_I386, "i386", 46,
+		  (16 * 32 + 8 * 80 + 8 * 32 + 8 * 128 + 32 + 4 * 32 + 64) / 4);
 	/* x86-64: 24 core + 16 x87 + 16 xmm + mxcsr + fs/gs_base + 5 sys. */
 	check_xml(GDB_ARCH_X86_64, "i386:x86-64", 64,
 		  (16 * 64 + 64 + 7 * 32 + 8 * 80 + 8 * 32 + 16 * 128 + 32 + 2 * 64 + 5 * 64) / 4);
@@ -306,7 +313,7 @@ static void test_regs_i386(void **state)
 	assert_true(n > 0);
 	/* eax, then ecx (gdb's i386 order), little-endian. */
 	assert_memory_equal(g, "44332211ddccbbaa", 16);
-	assert_memory_equal(g + 8 * 8, "00001000", 8); /* eip */
+	assert_memory_equal(g + 8 * 8, "00001000", 8);		     /* eip */
 	assert_memory_equal(g + 16 * 8, "xxxxxxxxxxxxxxxxxxxx", 20); /* st0: unavailable */
 	/* A G of the same image changes nothing; eax changed takes effect. */
 	back = r;
@@ -459,8 +466,8 @@ static void test_resume_and_stop(void **state)
 	cmd("s");
 	assert_int_equal(F.acts[0], GDB_STOPPED);
 	assert_int_equal(F.acts[1], GDB_STEP);
-	st = (struct gdb_stop){.thread = 0, .why = GDB_STOP_WATCH, .bp_type = GDB_WP_WRITE,
-			       .addr = 0x1234};
+	st = (struct gdb_stop){
+		.thread = 0, .why = GDB_STOP_WATCH, .bp_type = GDB_WP_WRITE, .addr = 0x1234};
 	gdb_stub_stopped(&S, &st);
 	assert_string_equal(cmd("?"), "T05thread:1;watch:1234;");
 
@@ -493,9 +500,9 @@ static void test_monitor_detach_kill(void **state)
 	(void)state;
 	start(GDB_ARCH_I386);
 	F.out_len = 0;
-	assert_string_equal(cmd("qRcmd,7374617473"), "OK"); /* "stats" */
+	assert_string_equal(cmd("qRcmd,7374617473"), "OK");	   /* "stats" */
 	assert_non_null(strstr(F.out, "$O65786974733a2034320a#")); /* "exits: 42\n" */
-	assert_string_equal(cmd("qRcmd,6e6f7065"), "OK"); /* "nope": a message */
+	assert_string_equal(cmd("qRcmd,6e6f7065"), "OK");	   /* "nope": a message */
 	assert_string_equal(cmd("qRcmd,6"), "E01");
 	assert_string_equal(cmd("D"), "OK");
 	assert_int_equal(F.detaches, 1);
@@ -526,12 +533,18 @@ static void test_nak_resends(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_frame),	      cmocka_unit_test(test_rx),
-		cmocka_unit_test(test_rx_overlong),   cmocka_unit_test(test_hex),
-		cmocka_unit_test(test_target_xml),    cmocka_unit_test(test_regs_i386),
-		cmocka_unit_test(test_regs_x86_64),   cmocka_unit_test(test_queries),
-		cmocka_unit_test(test_xfer),	      cmocka_unit_test(test_regs_and_memory),
-		cmocka_unit_test(test_resume_and_stop), cmocka_unit_test(test_monitor_detach_kill),
+		cmocka_unit_test(test_frame),
+		cmocka_unit_test(test_rx),
+		cmocka_unit_test(test_rx_overlong),
+		cmocka_unit_test(test_hex),
+		cmocka_unit_test(test_target_xml),
+		cmocka_unit_test(test_regs_i386),
+		cmocka_unit_test(test_regs_x86_64),
+		cmocka_unit_test(test_queries),
+		cmocka_unit_test(test_xfer),
+		cmocka_unit_test(test_regs_and_memory),
+		cmocka_unit_test(test_resume_and_stop),
+		cmocka_unit_test(test_monitor_detach_kill),
 		cmocka_unit_test(test_nak_resends),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
