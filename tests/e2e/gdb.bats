@@ -109,6 +109,25 @@ entry() { readelf -h "$1" | awk '/Entry point/ { print $4 }'; }
 	[ "$(cat "$OUT")" = "lm64: LMA=1 PAE=1 2^32>>32=1" ]
 }
 
+@test "gdb: --cpus 2: one thread per vCPU, each with its own registers; continue runs both to the guest's end" {
+	local e
+	e=$(entry "$G/pc/smp.elf")
+	start_vmm --cpus 2 --gdb-wait "$G/pc/smp.elf"
+	gdb_batch -ex 'info threads' -ex 'thread 1' -ex 'info registers eip' -ex 'thread 2' \
+		-ex 'info registers eip cs' -ex continue
+	wait_vmm
+	echo "$output"
+	grep -q 'Thread 1 (vCPU 0)' <<< "$output"
+	grep -q 'Thread 2 (vCPU 1)' <<< "$output"
+	# vCPU 0 at the kernel's entry; vCPU 1 still in its reset state (real
+	# mode, CS 0xf000, IP 0xfff0), waiting for INIT/SIPI.
+	[[ "$output" =~ eip\ +$(printf '0x%x' "$e")\  ]]
+	[[ "$output" =~ eip\ +0xfff0\  ]]
+	[[ "$output" =~ cs\ +0xf000\  ]]
+	grep -q 'exited normally' <<< "$output"
+	[ "$st" = 0 ]
+}
+
 @test "gdb: Ctrl-C stops a running guest inside its loop; k ends mini-kvm with 137" {
 	local loop gpid
 	start_vmm "$T/loop.bin"
