@@ -7,7 +7,7 @@ CFLAGS   += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Iinclude -Isrc -I$(B)/
 LDLIBS   += -lpthread
 B        := build
 
-VMM_SRCS := $(wildcard src/core/*.c src/arch/x86/*.c src/loaders/*.c src/devices/*.c)
+VMM_SRCS := $(wildcard src/core/*.c src/arch/x86/*.c src/loaders/*.c src/devices/*.c src/gdb/*.c)
 VMM_OBJS := $(VMM_SRCS:%.c=$(B)/%.o)
 LIB_OBJS := $(filter-out $(B)/src/core/main.o,$(VMM_OBJS))
 
@@ -19,7 +19,7 @@ PC_GUESTS   := $(C_KERNELS:%=$(B)/guests/pc/%.elf) $(B)/guests/pc/pm32.elf $(B)/
 	       $(B)/guests/pc/mb-low.elf
 GUESTS      := $(REAL_GUESTS) $(TEST_GUESTS) $(PC_GUESTS)
 
-.PHONY: all guests run run-demo test test-under-load unit e2e clean format format-check linux run-linux
+.PHONY: all guests run run-demo test test-under-load unit e2e clean format format-check linux run-linux debug gdb
 all: $(B)/mini-kvm guests
 
 # A fresh machine: the build's Debian packages are installed (as root) before
@@ -127,6 +127,14 @@ run-demo: all
 	@$(WITH_KVM) $(B)/mini-kvm $(B)/guests/hello.bin $(B)/guests/counter.bin \
 		$(B)/guests/fibonacci.bin $(B)/guests/multiplication.bin
 
+# `make debug`: the 1K OS stopped before its first instruction, waiting for
+# gdb on build/gdb.sock; `make gdb` attaches with the kernel's symbols
+# (docs/debugging.md; without hardware KVM both run inside the sandbox).
+debug: os1k $(B)/mini-kvm
+	@tools/debug-os1k
+gdb: os1k
+	@gdb -q -ex 'target remote $(B)/gdb.sock' $(B)/guests/os1k/kernel.elf
+
 # Linux guest (docs/linux.md): Debian's stock kernel, a busybox initramfs and
 # an ext2 disk, from Debian packages only (guests/linux/build-guest).
 LINUX := $(B)/linux
@@ -170,6 +178,7 @@ $(B)/unit/test_devices: $(U_VIRTIO) $(S)/devices/devices.o $(S)/devices/fw_cfg.o
 	$(S)/devices/debug_exit.o $(S)/devices/i8042.o $(S)/devices/i8042_kbd.o \
 	$(S)/devices/keymap.o $(S)/core/console.o $(S)/core/input.o $(S)/core/device.o
 $(B)/unit/test_elf: $(U_LOADERS)
+$(B)/unit/test_gdb: $(S)/gdb/packet.o $(S)/gdb/regs.o $(S)/gdb/stub.o
 $(B)/unit/test_guest_mem: $(S)/core/guest_mem.o
 $(B)/unit/test_image: $(U_LOADERS)
 $(B)/unit/test_keymap: $(S)/devices/keymap.o $(S)/devices/i8042.o $(S)/devices/i8042_kbd.o $(S)/core/input.o $(S)/core/device.o \

@@ -9,7 +9,8 @@ OS1K_DISK := $(B)/os1k/disk.tar
 # To add one: write guests/os1k/user/NAME.c (int main(const char *arg)) and
 # add NAME here.
 OS1K_PROGRAMS := shell echo table counter fib primes calc fact gcd about spin crash
-OS1K_CFLAGS := $(KCFLAGS) -fno-tree-loop-distribute-patterns -Iguests/os1k
+# -g: symbols and types for gdb (make gdb); the loaded code is the same.
+OS1K_CFLAGS := $(KCFLAGS) -g -fno-tree-loop-distribute-patterns -Iguests/os1k
 OS1K_HDRS := guests/os1k/common.h guests/os1k/kernel/kernel.h guests/os1k/user/user.h include/mkvm/abi.h
 OS1K_KOBJS := $(addprefix $(OS1K_B)/,entry.o kernel.o devices.o fs.o common.o programs.o)
 OS1K_BINS := $(OS1K_PROGRAMS:%=$(OS1K_B)/user/%.bin)

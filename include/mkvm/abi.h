@@ -138,11 +138,12 @@
 
 /* ---- Exit status of mini-kvm (see docs/cli.md) ------------------------- */
 /* 0..123: the guest's own HC_EXIT status (HLT counts as 0). */
-#define MKVM_EXIT_USAGE	      2	  /* bad command line or input file   */
-#define MKVM_EXIT_TIMEOUT     124 /* --timeout expired                */
-#define MKVM_EXIT_VMM_ERROR   125 /* KVM unusable or VMM failure      */
-#define MKVM_EXIT_GUEST_FAULT 126 /* guest crashed or broke the ABI   */
-#define MKVM_EXIT_SIGNAL_BASE 128 /* 128 + signal (SIGINT, SIGTERM)   */
-#define MKVM_EXIT_USER_QUIT   130 /* Ctrl-A x on the terminal         */
+#define MKVM_EXIT_USAGE		2   /* bad command line or input file   */
+#define MKVM_EXIT_TIMEOUT	124 /* --timeout expired                */
+#define MKVM_EXIT_VMM_ERROR	125 /* KVM unusable or VMM failure      */
+#define MKVM_EXIT_GUEST_FAULT	126 /* guest crashed or broke the ABI   */
+#define MKVM_EXIT_SIGNAL_BASE	128 /* 128 + signal (SIGINT, SIGTERM)   */
+#define MKVM_EXIT_USER_QUIT	130 /* Ctrl-A x on the terminal         */
+#define MKVM_EXIT_KILLED_BY_GDB 137 /* gdb's kill (k), as SIGKILL     */
 
 #endif /* MKVM_ABI_H */

@@ -39,6 +39,10 @@ static const char usage_tail[] =
 	"  -s, --stats          print exits, I/O ports and hypercalls per guest at the end\n"
 	"      --no-color       plain prefixes for several guests (also: NO_COLOR=1)\n"
 	"      --no-seccomp     run without the system-call allow-list (debugging)\n"
+	"      --gdb ADDR       a gdb remote stub for the guest on tcp:127.0.0.1:PORT\n"
+	"                       or unix:PATH (docs/debugging.md); one guest only\n"
+	"      --gdb-wait       stop before the first instruction until gdb attaches\n"
+	"      --gdb-allow-remote  allow a --gdb address that is not loopback\n"
 	"  -q, --quiet          no messages from mini-kvm except errors\n"
 	"  -h, --help           this help\n"
 	"  -V, --version        version\n"
@@ -129,6 +133,9 @@ enum cli_result cli_parse(int argc, char **argv, struct options *o, FILE *out, F
 		OPT_CPUS,
 		OPT_NO_SECCOMP,
 		OPT_KERNEL,
+		OPT_GDB,
+		OPT_GDB_WAIT,
+		OPT_GDB_ALLOW_REMOTE,
 		OPT_DEVICE, /* + index into dev_opts */
 	};
 	static const struct option core_opts[] = {
@@ -143,6 +150,9 @@ enum cli_result cli_parse(int argc, char **argv, struct options *o, FILE *out, F
 		{"cpus", required_argument, NULL, OPT_CPUS},
 		{"no-seccomp", no_argument, NULL, OPT_NO_SECCOMP},
 		{"kernel", required_argument, NULL, OPT_KERNEL},
+		{"gdb", required_argument, NULL, OPT_GDB},
+		{"gdb-wait", no_argument, NULL, OPT_GDB_WAIT},
+		{"gdb-allow-remote", no_argument, NULL, OPT_GDB_ALLOW_REMOTE},
 		{"quiet", no_argument, NULL, 'q'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
@@ -208,6 +218,9 @@ enum cli_result cli_parse(int argc, char **argv, struct options *o, FILE *out, F
 		case OPT_NO_SECCOMP: o->no_seccomp = true; break;
 		case OPT_APPEND: o->append = optarg; break;
 		case OPT_KERNEL: o->kernel[0] = optarg; break;
+		case OPT_GDB: o->gdb = optarg; break;
+		case OPT_GDB_WAIT: o->gdb_wait = true; break;
+		case OPT_GDB_ALLOW_REMOTE: o->gdb_allow_remote = true; break;
 		case OPT_KEYBOARD: o->keyboard = true; break;
 		case OPT_INITRD:
 			if (o->ninitrd == (int)(sizeof(o->initrd) / sizeof(o->initrd[0]))) {
@@ -267,6 +280,17 @@ enum cli_result cli_parse(int argc, char **argv, struct options *o, FILE *out, F
 	if (o->nimages == 0) {
 		fprintf(err,
 			"mini-kvm: no guest image given; usage: mini-kvm [OPTIONS] IMAGE...\n");
+		return CLI_ERROR;
+	}
+	if ((o->gdb_wait || o->gdb_allow_remote) && !o->gdb) {
+		fprintf(err, "mini-kvm: --%s needs --gdb ADDR; see docs/debugging.md\n",
+			o->gdb_wait ? "gdb-wait" : "gdb-allow-remote");
+		return CLI_ERROR;
+	}
+	if (o->gdb && o->nimages > 1) {
+		fprintf(err,
+			"mini-kvm: --gdb '%s' with %d guests: gdb debugs one guest; run the others apart\n",
+			o->gdb, o->nimages);
 		return CLI_ERROR;
 	}
 	return CLI_RUN;

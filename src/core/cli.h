@@ -18,6 +18,9 @@ struct options {
 	bool quiet;
 	bool no_seccomp;	/* --no-seccomp: no system-call filter (debugging) */
 	bool keyboard;		/* --keyboard: stdin goes to the i8042 keyboard */
+	const char *gdb;	/* --gdb tcp:HOST:PORT or unix:PATH */
+	bool gdb_wait;		/* --gdb-wait: stopped before the first instruction */
+	bool gdb_allow_remote;	/* --gdb-allow-remote: a non-loopback address */
 	const char *append;	/* --append: kernel command line */
 	const char *initrd[16]; /* --initrd "FILE [ARGS]": multiboot modules */
 	int ninitrd;

@@ -19,6 +19,7 @@
 #include "cli.h"
 #include "console.h"
 #include "devices/devices.h"
+#include "gdb/server.h"
 #include "input.h"
 #include "kvm.h"
 #include "seccomp.h"
@@ -70,6 +71,12 @@ static char *guest_name(char **paths, int i)
 	}
 	free(copy);
 	return name;
+}
+
+/* gdb's k: the run ends with MKVM_EXIT_KILLED_BY_GDB. */
+static void gdb_kill(int status, const char *why)
+{
+	supervisor_stop_all(status, why);
 }
 
 /* --initrd "FILE ARGS": reads FILE; the whole string is the module's. */
@@ -215,6 +222,11 @@ int main(int argc, char **argv)
 		fprintf(stderr, "mini-kvm: %s\n", err);
 		return MKVM_EXIT_USAGE;
 	}
+	/* --gdb listens now: a bad address is a usage error, before KVM. */
+	if (opts.gdb && gdb_server_listen(opts.gdb, opts.gdb_allow_remote, err, sizeof(err)) < 0) {
+		fprintf(stderr, "mini-kvm: %s\n", err);
+		return MKVM_EXIT_USAGE;
+	}
 	if (kvm_open(&kvm) < 0)
 		return MKVM_EXIT_VMM_ERROR;
 
@@ -242,10 +254,17 @@ int main(int argc, char **argv)
 			console_set_shared(&vm->con);
 		image_free(&imgs[i]);
 	}
+	if (opts.gdb && gdb_server_prepare(&vms[0], &kvm, opts.gdb_wait, gdb_kill) < 0)
+		return MKVM_EXIT_VMM_ERROR;
 	supervisor_prepare(vms, n, opts.timeout);
 	if (!opts.no_seccomp) {
-		if (seccomp_install() < 0)
+		if (seccomp_install(opts.gdb != NULL) < 0)
 			return MKVM_EXIT_VMM_ERROR;
+	}
+	if (opts.gdb && (rc = gdb_server_start()) < 0) {
+		fprintf(stderr, "mini-kvm: --gdb: cannot start the server thread: %s\n",
+			strerror(-rc));
+		return MKVM_EXIT_VMM_ERROR;
 	}
 	if (input_start(&input_hooks, vms[0].profile == PROFILE_PC) < 0) {
 		fprintf(stderr, "mini-kvm: cannot start the input thread\n");
@@ -255,7 +274,10 @@ int main(int argc, char **argv)
 	test_hooks_run(!opts.no_seccomp);
 	/* vCPU 0 of the first guest runs on this thread, the others on their own. */
 	for (; started < n; started++) {
-		rc = vcpu_start(&vms[started], &vcpu_hooks, started == 0);
+		rc = vcpu_start(&vms[started],
+				opts.gdb && started == 0 ? gdb_server_hooks(&vcpu_hooks)
+							 : &vcpu_hooks,
+				started == 0);
 		if (rc < 0) {
 			fprintf(stderr, "mini-kvm: cannot start vCPU thread %d: %s\n", started,
 				strerror(-rc));
@@ -276,6 +298,8 @@ int main(int argc, char **argv)
 		for (unsigned c = i == 0 ? 1 : 0; c < vms[i].ncpus; c++)
 			if (vms[i].cpus[c].started)
 				pthread_join(vms[i].cpus[c].thread, NULL);
+	if (opts.gdb)
+		gdb_server_stop();
 	input_restore_terminal();
 
 	if (opts.stats)

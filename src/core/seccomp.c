@@ -31,13 +31,14 @@ static void forbidden(int sig, siginfo_t *info, void *ctx)
 	_exit(MKVM_EXIT_VMM_ERROR);
 }
 
-int seccomp_install(void)
+int seccomp_install(bool gdb)
 {
 	/* The BPF program was compiled at build time: loading it is two
 	 * prctl calls, not a run of libseccomp's compiler (~0.6 ms). */
 	struct sock_fprog prog = {
-		.len = sizeof(mkvm_seccomp_bpf) / sizeof(mkvm_seccomp_bpf[0]),
-		.filter = (struct sock_filter *)mkvm_seccomp_bpf,
+		.len = gdb ? sizeof(mkvm_seccomp_gdb_bpf) / sizeof(mkvm_seccomp_gdb_bpf[0])
+			   : sizeof(mkvm_seccomp_bpf) / sizeof(mkvm_seccomp_bpf[0]),
+		.filter = (struct sock_filter *)(gdb ? mkvm_seccomp_gdb_bpf : mkvm_seccomp_bpf),
 	};
 	struct sigaction sa;
 

@@ -8,7 +8,10 @@
 #ifndef MKVM_SECCOMP_H
 #define MKVM_SECCOMP_H
 
-/* 0, or -1 with a message on stderr. */
-int seccomp_install(void);
+#include <stdbool.h>
+
+/* 0, or -1 with a message on stderr.  @gdb: the list with the --gdb
+ * server's additions (docs/security.md). */
+int seccomp_install(bool gdb);
 
 #endif

@@ -40,4 +40,17 @@ static const unsigned long allowed_ioctls[] = {
 	TCGETS,	 TCSETS,       TCSETSW,	      TCSETSF,
 };
 
+/* --gdb adds these (a second program: runs without --gdb do not get them):
+ * the server thread's socket, its poll, the unix socket's removal, and
+ * the vCPU ioctls of single-stepping, breakpoints and address translation. */
+static const int allowed_gdb[] = {
+	SCMP_SYS(accept4),    SCMP_SYS(poll),	  SCMP_SYS(ppoll),
+	SCMP_SYS(setsockopt), SCMP_SYS(shutdown), SCMP_SYS(unlink),
+};
+
+static const unsigned long allowed_gdb_ioctls[] = {
+	KVM_SET_GUEST_DEBUG,
+	KVM_TRANSLATE,
+};
+
 #endif

@@ -125,6 +125,11 @@ static enum io_result handle_exit(struct vcpu *c)
 			run->internal.ndata > 0 ? (unsigned long long)run->internal.data[0] : 0ull,
 			run->internal.ndata > 1 ? (unsigned long long)run->internal.data[1] : 0ull);
 		return IO_STOP;
+	case KVM_EXIT_DEBUG:
+		if (c->hooks->debug_exit)
+			return c->hooks->debug_exit(c); /* --gdb: a step or a breakpoint */
+		vm_crash(c, "unexpected KVM exit reason %u", run->exit_reason);
+		return IO_STOP;
 	default: vm_crash(c, "unexpected KVM exit reason %u", run->exit_reason); return IO_STOP;
 	}
 }
@@ -143,6 +148,8 @@ static void take_requests(struct vcpu *c)
 
 	if (req & VCPU_REQ_FLUSH_CONSOLE)
 		console_flush(&c->vm->con); /* a prompt waited too long */
+	if ((req & VCPU_REQ_DEBUG) && c->hooks->debug_park)
+		c->hooks->debug_park(c); /* the debugger stops every vCPU */
 }
 
 void vcpu_run(struct vcpu *c, const sigset_t *unblock)
@@ -153,6 +160,8 @@ void vcpu_run(struct vcpu *c, const sigset_t *unblock)
 	pthread_sigmask(SIG_UNBLOCK, unblock, NULL);
 
 	clock_gettime(CLOCK_MONOTONIC, &c->stats.start);
+	if (c->hooks->debug_park)
+		c->hooks->debug_park(c); /* --gdb-wait: stopped before the first instruction */
 	while (!vm_over(vm)) {
 		if (ioctl(c->fd, KVM_RUN, 0) < 0) {
 			if (errno == EINTR || errno == EAGAIN) {

@@ -18,6 +18,7 @@
 #include "stats.h"
 
 struct kvm_run;
+struct vcpu;
 struct vm;
 
 #define VM_MAX_CPUS    64
@@ -38,6 +39,7 @@ struct vm_host {
 /* Requests to a vCPU (struct vcpu .requests), taken by its own loop after
  * a kick: whoever sets one also kicks (vcpu_request()). */
 #define VCPU_REQ_FLUSH_CONSOLE 0x1u /* a partial line waited too long */
+#define VCPU_REQ_DEBUG	       0x2u /* --gdb: park until the debugger resumes it */
 
 /* What the vCPU loop tells its owner; given at vcpu_start(). */
 struct vcpu_hooks {
@@ -45,6 +47,11 @@ struct vcpu_hooks {
 	void (*kicked)(void);
 	/* On the last vCPU thread of the guest to end, once its end is known. */
 	void (*ended)(struct vm *vm);
+	/* --gdb only (NULL otherwise, and never called): before the first
+	 * KVM_RUN and on VCPU_REQ_DEBUG, park while the debugger holds the
+	 * vCPU; on KVM_EXIT_DEBUG, decide what the exit means. */
+	void (*debug_park)(struct vcpu *c);
+	enum io_result (*debug_exit)(struct vcpu *c);
 };
 
 struct vcpu {

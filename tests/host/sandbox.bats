@@ -285,3 +285,25 @@ fake_fresh_machine() {
 	[ ! -e "$t/user/apt.log" ]
 	[ ! -e "$t/user/src/build/mini-kvm" ]
 }
+
+@test "make debug with the sandbox forced: the 1K OS waits for gdb beside it in tmux; continue boots it; quit gdb, exit ends it" {
+	in_tmux "MKVM_SANDBOX=1 make --no-print-directory debug"
+	until_screen "(gdb)"
+	# Stopped before the first instruction: no banner yet.
+	[[ "$(screen)" != *"1K OS:"* ]]
+	[[ "$(screen)" == *"in _start ()"* ]]
+	# C-u: the nested tmux's answers to terminal queries may sit on gdb's line.
+	tmux -L "$SOCK" send-keys C-u 'continue' Enter
+	until_screen "tar: hello.txt meow.txt"
+	until_screen "mini-kvm: breakpoints:"
+	tmux -L "$SOCK" send-keys C-c
+	until_screen "received signal SIGINT"
+	tmux -L "$SOCK" send-keys C-u 'detach' Enter 'quit' Enter
+	until_screen "detached"
+	# gdb's pane is gone: the guest's pane takes the keys.
+	tmux -L "$SOCK" send-keys 'exit' Enter
+	until_screen "[guest ended: press Enter]"
+	tmux -L "$SOCK" send-keys Enter
+	wait_status
+	[ "$(cat "$d/status")" = 0 ]
+}

@@ -219,6 +219,24 @@ static void test_no_image(void **state)
 	assert_non_null(strstr(err_buf, "no guest image"));
 }
 
+static void test_gdb_options(void **state)
+{
+	(void)state;
+	assert_int_equal(run("--gdb", "unix:/tmp/s", "--gdb-wait", "img"), CLI_RUN);
+	assert_string_equal(opt.gdb, "unix:/tmp/s");
+	assert_true(opt.gdb_wait);
+	assert_false(opt.gdb_allow_remote);
+	assert_int_equal(run("img"), CLI_RUN);
+	assert_null(opt.gdb);
+	assert_int_equal(run("--gdb-wait", "img"), CLI_ERROR);
+	assert_non_null(strstr(err_buf, "--gdb-wait needs --gdb ADDR"));
+	assert_int_equal(run("--gdb-allow-remote", "img"), CLI_ERROR);
+	assert_non_null(strstr(err_buf, "--gdb-allow-remote needs --gdb ADDR"));
+	assert_int_equal(run("--gdb", "tcp::1234", "a", "b"), CLI_ERROR);
+	assert_non_null(strstr(err_buf, "gdb debugs one guest"));
+	assert_int_equal(run("img", "--gdb"), CLI_ERROR); /* no value */
+}
+
 static void test_help_version(void **state)
 {
 	(void)state;
@@ -295,6 +313,7 @@ int main(void)
 		cmocka_unit_test(test_unknown_and_missing),
 		cmocka_unit_test(test_unknown_in_cluster),
 		cmocka_unit_test(test_no_image),
+		cmocka_unit_test(test_gdb_options),
 		cmocka_unit_test(test_help_version),
 		cmocka_unit_test(test_color),
 	};
