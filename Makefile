@@ -165,7 +165,7 @@ $(B)/unit/test_bus: $(S)/core/bus.o
 $(B)/unit/test_bzimage: $(U_LOADERS)
 $(B)/unit/test_cli: $(S)/core/cli.o $(S)/arch/x86/modes.o $(S)/arch/x86/cpu.o $(S)/core/guest_mem.o
 $(B)/unit/test_console: $(S)/core/console.o
-$(B)/unit/test_devices: $(U_VIRTIO) $(S)/devices/devices.o $(S)/devices/fw_cfg.o \
+$(B)/unit/test_devices: $(U_VIRTIO) $(S)/devices/devices.o $(S)/devices/fw_cfg.o $(S)/devices/pci_host.o \
 	$(S)/devices/acpi_pm.o $(S)/devices/uart.o $(S)/devices/hypercall.o \
 	$(S)/devices/debug_exit.o $(S)/devices/i8042.o $(S)/devices/i8042_kbd.o \
 	$(S)/devices/keymap.o $(S)/core/console.o $(S)/core/input.o $(S)/core/device.o

@@ -106,6 +106,13 @@
 #define DEBUG_EXIT_PORT 0xf4  /* QEMU isa-debug-exit: status (v << 1) | 1 */
 #define FW_CFG_PORT	0x510 /* QEMU fw_cfg: selector 0x510, data 0x511 */
 
+/* PCI configuration mechanism #1: CONFIG_ADDRESS at 0xcf8, CONFIG_DATA at
+ * 0xcfc-0xcff.  Bus 0 holds one device, a host bridge at 00:00.0 (Red
+ * Hat's vendor ID, QEMU's "PCIe host bridge" device ID); nothing else. */
+#define PCI_CONFIG_PORT 0xcf8
+#define PCI_HOST_VENDOR 0x1b36
+#define PCI_HOST_DEVICE 0x0008
+
 /* The virtio-mmio block device (--disk), legacy (version 1) register
  * layout as in "OS in 1,000 lines"; Linux finds it through the command
  * line: virtio_mmio.device=0x200@0xfeb00000:5 */
