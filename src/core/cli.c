@@ -39,6 +39,7 @@ static const char usage_tail[] =
 	"  -s, --stats          print exits, I/O ports and hypercalls per guest at the end\n"
 	"      --no-color       plain prefixes for several guests (also: NO_COLOR=1)\n"
 	"      --no-seccomp     run without the system-call allow-list (debugging)\n"
+	"      --no-huge-pages  guest RAM on 4 KiB pages only (default: 2 MiB where possible)\n"
 	"  -q, --quiet          no messages from mini-kvm except errors\n"
 	"  -h, --help           this help\n"
 	"  -V, --version        version\n"
@@ -128,6 +129,7 @@ enum cli_result cli_parse(int argc, char **argv, struct options *o, FILE *out, F
 		OPT_KEYBOARD,
 		OPT_CPUS,
 		OPT_NO_SECCOMP,
+		OPT_NO_HUGE_PAGES,
 		OPT_KERNEL,
 		OPT_DEVICE, /* + index into dev_opts */
 	};
@@ -142,6 +144,7 @@ enum cli_result cli_parse(int argc, char **argv, struct options *o, FILE *out, F
 		{"keyboard", no_argument, NULL, OPT_KEYBOARD},
 		{"cpus", required_argument, NULL, OPT_CPUS},
 		{"no-seccomp", no_argument, NULL, OPT_NO_SECCOMP},
+		{"no-huge-pages", no_argument, NULL, OPT_NO_HUGE_PAGES},
 		{"kernel", required_argument, NULL, OPT_KERNEL},
 		{"quiet", no_argument, NULL, 'q'},
 		{"help", no_argument, NULL, 'h'},
@@ -206,6 +209,7 @@ enum cli_result cli_parse(int argc, char **argv, struct options *o, FILE *out, F
 			break;
 		}
 		case OPT_NO_SECCOMP: o->no_seccomp = true; break;
+		case OPT_NO_HUGE_PAGES: o->no_huge_pages = true; break;
 		case OPT_APPEND: o->append = optarg; break;
 		case OPT_KERNEL: o->kernel[0] = optarg; break;
 		case OPT_KEYBOARD: o->keyboard = true; break;

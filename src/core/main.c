@@ -164,6 +164,8 @@ static void print_stats(const struct vm *vm)
 	for (unsigned c = 0; c < vm->ncpus; c++)
 		stats_merge(&sum, &vm->cpus[c].stats, c == 0);
 	stats_print(&sum, vm->name, stderr);
+	fprintf(stderr, "  memory: %llu MiB on %s\n", (unsigned long long)(vm->mem.size >> 20),
+		gmem_pages_name(&vm->mem));
 }
 
 static int exit_status(const struct vm *vms, int n)
@@ -230,6 +232,7 @@ int main(int argc, char **argv)
 		vm->name = guest_name(opts.images, i);
 		vm->reads_stdin = i == 0;
 		vm->stdin_to_keyboard = vm->reads_stdin && opts.keyboard;
+		vm->huge_pages = !opts.no_huge_pages;
 		if (!vm->name)
 			return MKVM_EXIT_VMM_ERROR;
 		switch (setup_guest(vm, &kvm, &imgs[i])) {
