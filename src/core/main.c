@@ -187,6 +187,7 @@ int main(int argc, char **argv)
 	char err[512];
 	int n, rc, status, started = 0;
 
+	stats_set_origin(); /* POST markers count from here: "time from spawn" */
 	cli_set_device_options(dev_opts, devices_options(dev_opts, CLI_MAX_DEVICE_OPTIONS));
 	switch (cli_parse(argc, argv, &opts, stdout, stderr)) {
 	case CLI_EXIT: return 0;
