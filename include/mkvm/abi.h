@@ -102,15 +102,15 @@
 #define PC_KVM_TSS_ADDR 0xfffbd000
 
 /* Ports of the PC profile's small devices (docs/machine.md). */
-#define POST_PORT	0x80  /* boot-progress marker, shown by --stats */
+#define POST_PORT	 0x80 /* boot-progress marker, shown by --stats */
 /* The boot-time marker of the Linux test guest: its init writes this code
  * to POST_PORT first thing (guests/linux/init gets both values from here
  * through guests/linux/build-guest); --stats prints its time from
  * mini-kvm's start: "post 0x7b at N ms from start".  123, as Firecracker's
  * boot-complete signal. */
 #define BOOT_MARKER_INIT 0x7b
-#define DEBUG_EXIT_PORT 0xf4  /* QEMU isa-debug-exit: status (v << 1) | 1 */
-#define FW_CFG_PORT	0x510 /* QEMU fw_cfg: selector 0x510, data 0x511 */
+#define DEBUG_EXIT_PORT	 0xf4  /* QEMU isa-debug-exit: status (v << 1) | 1 */
+#define FW_CFG_PORT	 0x510 /* QEMU fw_cfg: selector 0x510, data 0x511 */
 
 /* PCI configuration mechanism #1: CONFIG_ADDRESS at 0xcf8, CONFIG_DATA at
  * 0xcfc-0xcff.  Bus 0 holds one device, a host bridge at 00:00.0 (Red

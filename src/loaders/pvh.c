@@ -122,16 +122,18 @@ int pvh_load(const struct image *img, struct guest_mem *mem, const struct pvh_ar
 	int n;
 
 	if (pvh_probe(img, &entry) != PVH_ENTRY) {
-		snprintf(err, errlen,
-			 "%s: no PVH entry note (XEN_ELFNOTE_PHYS32_ENTRY): boot its bzImage, or build the kernel with CONFIG_PVH=y",
-			 img->path);
+		snprintf(
+			err, errlen,
+			"%s: no PVH entry note (XEN_ELFNOTE_PHYS32_ENTRY): boot its bzImage, or build the kernel with CONFIG_PVH=y",
+			img->path);
 		return -1;
 	}
 	n = snprintf(line, sizeof(line), "%s%s%s", a->cmdline ? a->cmdline : "",
 		     a->cmdline && a->extra ? " " : "", a->extra ? a->extra : "");
 	if (n < 0 || n > PVH_CMDLINE_MAX) {
-		snprintf(err, errlen, "%s: command line too long (%d bytes; Linux takes at most %d)",
-			 img->path, n, PVH_CMDLINE_MAX);
+		snprintf(err, errlen,
+			 "%s: command line too long (%d bytes; Linux takes at most %d)", img->path,
+			 n, PVH_CMDLINE_MAX);
 		return -1;
 	}
 	/* Checks every segment, then loads them at their physical addresses;
@@ -147,7 +149,8 @@ int pvh_load(const struct image *img, struct guest_mem *mem, const struct pvh_ar
 	}
 	if (a->initrd) {
 		initrd_size = a->initrd->size;
-		if (initrd_size > mem->size || ((mem->size - initrd_size) & ~0xfffull) < e.highest) {
+		if (initrd_size > mem->size ||
+		    ((mem->size - initrd_size) & ~0xfffull) < e.highest) {
 			snprintf(
 				err, errlen,
 				"%s: initrd of %llu bytes does not fit between the kernel (up to 0x%llx) and 0x%llx; use --mem %lluM or more",

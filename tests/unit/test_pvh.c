@@ -191,9 +191,8 @@ static void test_refused(void **state)
 	fx_open(&f, FX_PATH);
 	vmlinux(&f, true, false, 0);
 	fx_snapshot(&f);
-	fx_refused(&f,
-		   boot_load(&f.img, &f.mem, &ba, &b, f.err, sizeof(f.err)),
-		   FX_PATH, "without the PVH entry note (XEN_ELFNOTE_PHYS32_ENTRY)");
+	fx_refused(&f, boot_load(&f.img, &f.mem, &ba, &b, f.err, sizeof(f.err)), FX_PATH,
+		   "without the PVH entry note (XEN_ELFNOTE_PHYS32_ENTRY)");
 	/* With it, boot_load takes the PVH path (start info at EBX). */
 	vmlinux(&f, true, true, FX_KBASE + 0x10);
 	assert_int_equal(boot_load(&f.img, &f.mem, &ba, &b, f.err, sizeof(f.err)), 0);
