@@ -16,6 +16,7 @@
  * docs/machine.md.
  */
 #include <errno.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -27,30 +28,23 @@
 #define CFG_BDF_MASK 0x00ffff00u /* bus, device, function */
 #define CFG_REG_MASK 0x000000fcu
 
+/* CONFIG_ADDRESS as written (bits 1:0 read as 0).  Atomic, not locked:
+ * vCPUs may race on it (Linux itself serialises config accesses), and a
+ * stale value can only select another function to read. */
 struct pci_host {
-	uint32_t addr; /* CONFIG_ADDRESS as written (bits 1:0 read as 0) */
+	_Atomic uint32_t addr;
 };
 
-/* Configuration space of the host bridge: byte @off (0..255). */
+/* Configuration space of the host bridge: byte @off (0..255).  Command,
+ * status, revision, header type (0), BIST and everything past 0x0b: 0. */
 static uint8_t bridge_cfg(unsigned off)
 {
 	static const uint8_t hdr[16] = {
-		PCI_HOST_VENDOR & 0xff,
-		PCI_HOST_VENDOR >> 8, /* vendor */
-		PCI_HOST_DEVICE & 0xff,
-		PCI_HOST_DEVICE >> 8, /* device */
-		0x00,
-		0x00, /* command: nothing enabled */
-		0x00,
-		0x00, /* status */
-		0x00, /* revision */
-		0x00,
-		0x00,
-		0x06, /* class 06 00 00: host bridge */
-		0x00,
-		0x00,
-		0x00,
-		0x00, /* cache line, latency, header type 0, BIST */
+		[0x00] = PCI_HOST_VENDOR & 0xff,
+		[0x01] = PCI_HOST_VENDOR >> 8,
+		[0x02] = PCI_HOST_DEVICE & 0xff,
+		[0x03] = PCI_HOST_DEVICE >> 8,
+		[0x0b] = 0x06, /* class 06 (bridge), subclass 00 (host), prog-if 00 */
 	};
 
 	return off < sizeof(hdr) ? hdr[off] : 0;
@@ -59,28 +53,28 @@ static uint8_t bridge_cfg(unsigned off)
 static enum io_result pci_host_io(void *opaque, struct io_access *a)
 {
 	struct pci_host *p = opaque;
+	uint32_t addr;
+	bool bridge;
 
 	if (a->offset < 4) { /* CONFIG_ADDRESS: whole 32-bit accesses only */
 		bool whole = a->offset == 0 && a->size == 4;
-		if (a->is_write) {
-			if (whole)
-				p->addr =
-					((uint32_t)a->data[0] | (uint32_t)a->data[1] << 8 |
-					 (uint32_t)a->data[2] << 16 | (uint32_t)a->data[3] << 24) &
-					~3u;
-		} else if (whole) {
-			for (unsigned i = 0; i < 4; i++)
-				a->data[i] = (uint8_t)(p->addr >> (8 * i));
-		} else {
-			memset(a->data, 0xff, a->size);
+		if (a->is_write && whole) {
+			addr = (uint32_t)a->data[0] | (uint32_t)a->data[1] << 8 |
+			       (uint32_t)a->data[2] << 16 | (uint32_t)a->data[3] << 24;
+			atomic_store_explicit(&p->addr, addr & ~3u, memory_order_relaxed);
+		} else if (!a->is_write) {
+			addr = atomic_load_explicit(&p->addr, memory_order_relaxed);
+			for (unsigned i = 0; i < a->size; i++)
+				a->data[i] = whole ? (uint8_t)(addr >> (8 * i)) : 0xff;
 		}
 		return IO_DONE;
 	}
 	if (a->is_write) /* the bridge has nothing writable */
 		return IO_DONE;
+	addr = atomic_load_explicit(&p->addr, memory_order_relaxed);
+	bridge = (addr & CFG_ENABLE) && (addr & CFG_BDF_MASK) == 0;
 	for (unsigned i = 0; i < a->size; i++) {
-		uint64_t off = (p->addr & CFG_REG_MASK) + (a->offset - 4) + i;
-		bool bridge = (p->addr & CFG_ENABLE) && (p->addr & CFG_BDF_MASK) == 0;
+		uint64_t off = (addr & CFG_REG_MASK) + (a->offset - 4) + i;
 		a->data[i] = bridge && off < 256 ? bridge_cfg((unsigned)off) : 0xff;
 	}
 	return IO_DONE;
@@ -118,7 +112,7 @@ static int pci_host_save(void *dev, struct state_w *w)
 	const struct pci_host *p = dev;
 
 	st_begin(w, "PCIH", 1);
-	st_u32(w, p->addr);
+	st_u32(w, atomic_load(&p->addr));
 	return st_end(w);
 }
 
@@ -132,13 +126,13 @@ static int pci_host_load(void *dev, struct state_r *r)
 	addr = st_get32(r);
 	if (st_close(r) < 0 || (addr & 3))
 		return -1;
-	p->addr = addr;
+	atomic_store(&p->addr, addr);
 	return 0;
 }
 
 static void pci_host_reset(void *dev)
 {
-	((struct pci_host *)dev)->addr = 0;
+	atomic_store(&((struct pci_host *)dev)->addr, 0);
 }
 
 const struct device_type pci_host_device = {
