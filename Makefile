@@ -135,7 +135,7 @@ linux: $(B)/mini-kvm
 	@guests/linux/build-guest $(LINUX)
 run-linux: linux $(B)/guests/minimal.bin
 	cp $(LINUX)/disk.img $(LINUX)/disk-run.img
-	@$(WITH_KVM) --mem 1024 $(B)/mini-kvm --mem 256M --cpus 2 --kernel $(LINUX)/bzImage --initrd $(LINUX)/initramfs.cpio \
+	@$(WITH_KVM) --mem 1024 $(B)/mini-kvm --mem 256M --cpus 2 --kernel $(LINUX)/vmlinux --initrd $(LINUX)/initramfs.cpio \
 		--append "console=ttyS0 quiet" --disk $(LINUX)/disk-run.img
 
 # ---- tests ------------------------------------------------------------------
