@@ -140,7 +140,7 @@ int pvh_load(const struct image *img, struct guest_mem *mem, const struct pvh_ar
 	 * the entry is the note's, not e_entry. */
 	if (elf_load_phys(img, mem, a->res, a->nres, &e, err, errlen) < 0)
 		return -1;
-	if (e.bits != 64 || entry < PC_KERNEL_MIN || entry < e.lowest || entry >= e.highest) {
+	if (entry < PC_KERNEL_MIN || entry < e.lowest || entry >= e.highest) {
 		snprintf(err, errlen,
 			 "%s: PVH entry 0x%x is outside the kernel's segments (0x%llx..0x%llx)",
 			 img->path, entry, (unsigned long long)e.lowest,
