@@ -127,6 +127,10 @@ static enum setup_result setup_guest(struct vm *vm, struct kvm *kvm, const struc
 			vm->path, vm->ncpus);
 		return SETUP_USAGE;
 	}
+	/* Huge pages for kernels only: a flat real-mode guest touches a few
+	 * pages, and one 2 MiB page would cost more to clear than its run
+	 * (and its RSS would no longer match the pages it touched). */
+	vm->huge_pages = !opts.no_huge_pages && vm->profile == PROFILE_PC;
 	if (vm_create(vm, kvm, opts.mem_size) < 0 || devices_create(vm) < 0)
 		return SETUP_VMM_ERROR;
 	/* What the devices announce to a Linux kernel. */
@@ -233,7 +237,6 @@ int main(int argc, char **argv)
 		vm->name = guest_name(opts.images, i);
 		vm->reads_stdin = i == 0;
 		vm->stdin_to_keyboard = vm->reads_stdin && opts.keyboard;
-		vm->huge_pages = !opts.no_huge_pages;
 		if (!vm->name)
 			return MKVM_EXIT_VMM_ERROR;
 		switch (setup_guest(vm, &kvm, &imgs[i])) {
