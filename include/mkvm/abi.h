@@ -59,7 +59,8 @@
  *
  *   0x000000 - 0x000fff  real-mode IVT and BIOS data area (left zero)
  *   0x001000 - 0x001fff  GDT and TSS built by the VMM      PC_GDT_ADDR
- *   0x002000 - 0x002fff  boot information (multiboot info) PC_BOOTINFO_ADDR
+ *   0x002000 - 0x002fff  boot information (multiboot info, PC_BOOTINFO_ADDR
+ *                        Linux's zero page or PVH start info)
  *   0x003000 - 0x003fff  kernel command line               PC_CMDLINE_ADDR
  *   0x004000 - 0x00afff  page tables built by the VMM      PC_PGTABLE_ADDR
  *   0x00b000 - 0x09efff  free; initial stack below PC_STACK_TOP
