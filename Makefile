@@ -143,7 +143,7 @@ linux: $(B)/mini-kvm
 	@guests/linux/build-guest $(LINUX)
 run-linux: linux $(B)/guests/minimal.bin
 	cp $(LINUX)/disk.img $(LINUX)/disk-run.img
-	@$(WITH_KVM) --mem 1024 $(B)/mini-kvm --mem 256M --cpus 2 --kernel $(LINUX)/bzImage --initrd $(LINUX)/initramfs.cpio \
+	@$(WITH_KVM) --mem 1024 $(B)/mini-kvm --mem 256M --cpus 2 --kernel $(LINUX)/vmlinux --initrd $(LINUX)/initramfs.cpio \
 		--append "console=ttyS0 quiet" --disk $(LINUX)/disk-run.img
 
 # ---- tests ------------------------------------------------------------------
@@ -163,7 +163,7 @@ $(B)/unit/%: tests/unit/%.c
 # Each unit test links only what it tests and what that calls (docs/devices.md).
 S := $(B)/san/src
 U_LOADERS := $(S)/loaders/boot.o $(S)/loaders/bzimage.o $(S)/loaders/elf.o $(S)/loaders/image.o \
-	     $(S)/loaders/multiboot.o $(S)/arch/x86/acpi.o $(S)/arch/x86/aml.o \
+	     $(S)/loaders/multiboot.o $(S)/loaders/pvh.o $(S)/arch/x86/acpi.o $(S)/arch/x86/aml.o \
 	     $(S)/arch/x86/modes.o $(S)/arch/x86/cpu.o $(S)/core/guest_mem.o
 U_VM      := $(S)/core/vm.o $(S)/arch/x86/chipset.o $(S)/arch/x86/cpuid.o $(S)/arch/x86/cpu.o \
 	     $(S)/arch/x86/modes.o $(S)/core/guest_mem.o $(S)/core/bus.o
@@ -173,10 +173,10 @@ $(B)/unit/test_bus: $(S)/core/bus.o
 $(B)/unit/test_bzimage: $(U_LOADERS)
 $(B)/unit/test_cli: $(S)/core/cli.o $(S)/arch/x86/modes.o $(S)/arch/x86/cpu.o $(S)/core/guest_mem.o
 $(B)/unit/test_console: $(S)/core/console.o
-$(B)/unit/test_devices: $(U_VIRTIO) $(S)/devices/devices.o $(S)/devices/fw_cfg.o \
+$(B)/unit/test_devices: $(U_VIRTIO) $(S)/devices/devices.o $(S)/devices/fw_cfg.o $(S)/devices/pci_host.o \
 	$(S)/devices/acpi_pm.o $(S)/devices/uart.o $(S)/devices/hypercall.o \
 	$(S)/devices/debug_exit.o $(S)/devices/i8042.o $(S)/devices/i8042_kbd.o \
-	$(S)/devices/keymap.o $(S)/core/console.o $(S)/core/input.o $(S)/core/device.o
+	$(S)/devices/keymap.o $(S)/core/console.o $(S)/core/input.o $(S)/core/device.o $(S)/core/stats.o
 $(B)/unit/test_elf: $(U_LOADERS)
 $(B)/unit/test_gdb: $(S)/gdb/packet.o $(S)/gdb/regs.o $(S)/gdb/stub.o
 $(B)/unit/test_guest_mem: $(S)/core/guest_mem.o
@@ -184,6 +184,7 @@ $(B)/unit/test_image: $(U_LOADERS)
 $(B)/unit/test_keymap: $(S)/devices/keymap.o $(S)/devices/i8042.o $(S)/devices/i8042_kbd.o $(S)/core/input.o $(S)/core/device.o \
 	$(U_VM)
 $(B)/unit/test_multiboot: $(U_LOADERS)
+$(B)/unit/test_pvh: $(U_LOADERS)
 $(B)/unit/test_stats: $(S)/core/stats.o
 $(B)/unit/test_uart: $(S)/devices/uart.o $(S)/core/bus.o $(S)/core/console.o $(S)/core/input.o
 $(B)/unit/test_virtio_blk: $(U_VIRTIO)

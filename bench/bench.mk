@@ -1,6 +1,7 @@
 # Benchmarks (docs/benchmarks.md).  Included at the end of the Makefile.
 #   make bench        the full run: table, build/bench/results.{csv,json}, docs/bench.svg
 #   make bench-quick  a quick run (well under a minute) that checks every figure
+#   make bench-linux  only the Linux boot rows (mini-kvm bzImage and PVH, QEMU pc, microvm)
 # Both run directly where build/mini-kvm can use /dev/kvm, otherwise the whole
 # run happens inside ONE boot of tools/kvm-sandbox (bench/run decides).
 BB  := $(B)/bench
@@ -18,10 +19,14 @@ BENCH_GUESTS := $(foreach n,$(BENCH_COUNTS),$(BBG)/putc-$(n).bin $(BBG)/nop-$(n)
 	$(BENCH_KERNELS:%=$(BBG)/%.elf)
 BENCH_TOOLS  := $(BB)/floor $(BB)/measure $(BB)/fib_native
 
-.PHONY: bench bench-quick bench-build bench-clean
-bench: bench-build
+.PHONY: bench bench-quick bench-linux bench-build bench-clean
+bench: bench-build linux
 	@bench/setup
 	@bench/run
+# Only the Linux boot rows (section 8 of bench/run): a few minutes.
+bench-linux: bench-build linux
+	@bench/setup
+	@bench/run --only linux
 bench-quick: bench-build
 	@bench/setup
 	@bench/run --quick

@@ -106,6 +106,23 @@ positive() { # positive NUMBER: finite and > 0
 	done
 }
 
+@test "Linux boot rows: measured when make linux has run, n/a otherwise" {
+	if [ ! -f build/linux/vmlinux ]; then
+		[ "$(value linux_init_pvh median)" = n/a ]
+		skip "no Linux guest (make linux)"
+	fi
+	for id in linux_init_pvh linux_init_bz linux_exit_pvh linux_exit_bz linux_kvm_exits_pvh \
+		linux_kvm_exits_bz linux_vmm_exits_pvh linux_vmm_exits_bz; do
+		md=$(value $id median)
+		positive "$md" || { echo "$id: median '$md'"; false; }
+	done
+	# the exits reaching mini-kvm are part of the KVM exits of the same boots
+	awk -v a="$(value linux_vmm_exits_pvh max)" -v b="$(value linux_kvm_exits_pvh min)" 'BEGIN { exit !(a < b) }'
+	for id in linux_rss_pvh linux_rss_bz; do
+		awk -v v="$(value $id median)" 'BEGIN { exit !(v ~ /^-?[0-9.]+$/) }' || { echo "$id"; false; }
+	done
+}
+
 @test "RSS overhead and verdicts are well-formed" {
 	o=$(value rss_overhead median)
 	awk -v v="$o" 'BEGIN { exit !(v ~ /^-?[0-9.]+$/) }'

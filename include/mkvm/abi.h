@@ -59,7 +59,8 @@
  *
  *   0x000000 - 0x000fff  real-mode IVT and BIOS data area (left zero)
  *   0x001000 - 0x001fff  GDT and TSS built by the VMM      PC_GDT_ADDR
- *   0x002000 - 0x002fff  boot information (multiboot info) PC_BOOTINFO_ADDR
+ *   0x002000 - 0x002fff  boot information (multiboot info, PC_BOOTINFO_ADDR
+ *                        Linux's zero page or PVH start info)
  *   0x003000 - 0x003fff  kernel command line               PC_CMDLINE_ADDR
  *   0x004000 - 0x00afff  page tables built by the VMM      PC_PGTABLE_ADDR
  *   0x00b000 - 0x09efff  free; initial stack below PC_STACK_TOP
@@ -102,9 +103,22 @@
 #define PC_KVM_TSS_ADDR 0xfffbd000
 
 /* Ports of the PC profile's small devices (docs/machine.md). */
-#define POST_PORT	0x80  /* boot-progress marker, shown by --stats */
-#define DEBUG_EXIT_PORT 0xf4  /* QEMU isa-debug-exit: status (v << 1) | 1 */
-#define FW_CFG_PORT	0x510 /* QEMU fw_cfg: selector 0x510, data 0x511 */
+#define POST_PORT	 0x80 /* boot-progress marker, shown by --stats */
+/* The boot-time marker of the Linux test guest: its init writes this code
+ * to POST_PORT first thing (guests/linux/init gets both values from here
+ * through guests/linux/build-guest); --stats prints its time from
+ * mini-kvm's start: "post 0x7b at N ms from start".  123, as Firecracker's
+ * boot-complete signal. */
+#define BOOT_MARKER_INIT 0x7b
+#define DEBUG_EXIT_PORT	 0xf4  /* QEMU isa-debug-exit: status (v << 1) | 1 */
+#define FW_CFG_PORT	 0x510 /* QEMU fw_cfg: selector 0x510, data 0x511 */
+
+/* PCI configuration mechanism #1: CONFIG_ADDRESS at 0xcf8, CONFIG_DATA at
+ * 0xcfc-0xcff.  Bus 0 holds one device, a host bridge at 00:00.0 (Red
+ * Hat's vendor ID, QEMU's "PCIe host bridge" device ID); nothing else. */
+#define PCI_CONFIG_PORT 0xcf8
+#define PCI_HOST_VENDOR 0x1b36
+#define PCI_HOST_DEVICE 0x0008
 
 /* The virtio-mmio block device (--disk), legacy (version 1) register
  * layout as in "OS in 1,000 lines"; Linux finds it through the command

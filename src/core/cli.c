@@ -43,6 +43,7 @@ static const char usage_tail[] =
 	"                       or unix:PATH (docs/debugging.md); one guest only\n"
 	"      --gdb-wait       stop before the first instruction until gdb attaches\n"
 	"      --gdb-allow-remote  allow a --gdb address that is not loopback\n"
+	"      --no-huge-pages  guest RAM on 4 KiB pages only (default: 2 MiB where possible)\n"
 	"  -q, --quiet          no messages from mini-kvm except errors\n"
 	"  -h, --help           this help\n"
 	"  -V, --version        version\n"
@@ -132,6 +133,7 @@ enum cli_result cli_parse(int argc, char **argv, struct options *o, FILE *out, F
 		OPT_KEYBOARD,
 		OPT_CPUS,
 		OPT_NO_SECCOMP,
+		OPT_NO_HUGE_PAGES,
 		OPT_KERNEL,
 		OPT_GDB,
 		OPT_GDB_WAIT,
@@ -149,6 +151,7 @@ enum cli_result cli_parse(int argc, char **argv, struct options *o, FILE *out, F
 		{"keyboard", no_argument, NULL, OPT_KEYBOARD},
 		{"cpus", required_argument, NULL, OPT_CPUS},
 		{"no-seccomp", no_argument, NULL, OPT_NO_SECCOMP},
+		{"no-huge-pages", no_argument, NULL, OPT_NO_HUGE_PAGES},
 		{"kernel", required_argument, NULL, OPT_KERNEL},
 		{"gdb", required_argument, NULL, OPT_GDB},
 		{"gdb-wait", no_argument, NULL, OPT_GDB_WAIT},
@@ -216,6 +219,7 @@ enum cli_result cli_parse(int argc, char **argv, struct options *o, FILE *out, F
 			break;
 		}
 		case OPT_NO_SECCOMP: o->no_seccomp = true; break;
+		case OPT_NO_HUGE_PAGES: o->no_huge_pages = true; break;
 		case OPT_APPEND: o->append = optarg; break;
 		case OPT_KERNEL: o->kernel[0] = optarg; break;
 		case OPT_GDB: o->gdb = optarg; break;

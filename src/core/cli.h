@@ -17,6 +17,7 @@ struct options {
 	bool color; /* prefixes in colour (terminal, no --no-color/NO_COLOR) */
 	bool quiet;
 	bool no_seccomp;	/* --no-seccomp: no system-call filter (debugging) */
+	bool no_huge_pages;	/* --no-huge-pages: guest RAM on 4 KiB pages */
 	bool keyboard;		/* --keyboard: stdin goes to the i8042 keyboard */
 	const char *gdb;	/* --gdb tcp:HOST:PORT or unix:PATH */
 	bool gdb_wait;		/* --gdb-wait: stopped before the first instruction */

@@ -10,16 +10,34 @@
 #ifndef MKVM_GUEST_MEM_H
 #define MKVM_GUEST_MEM_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+/* What backs guest RAM (docs/memory-map.md, --stats). */
+enum gmem_pages {
+	GMEM_PAGES_4K,	    /* small pages: --no-huge-pages, or THP unavailable */
+	GMEM_PAGES_THP,	    /* 2 MiB aligned, madvise(MADV_HUGEPAGE) */
+	GMEM_PAGES_HUGETLB, /* MAP_HUGETLB: reserved hugetlbfs 2 MiB pages */
+};
 
 struct guest_mem {
 	uint8_t *host; /* start of the host mapping */
 	uint64_t size; /* bytes of RAM at guest-physical 0 */
+	enum gmem_pages pages;
 };
 
-/* Maps @size bytes of anonymous memory; returns 0 or -errno. */
-int gmem_init(struct guest_mem *m, uint64_t size);
+/*
+ * Maps @size bytes of anonymous memory; returns 0 or -errno.  With @huge,
+ * on 2 MiB pages where the host allows it: reserved hugetlbfs pages when
+ * enough are free, else transparent huge pages on a 2 MiB aligned mapping
+ * (KVM then maps the guest with 2 MiB nested pages too); without, small
+ * pages only (MADV_NOHUGEPAGE, also when THP is "always").
+ */
+int gmem_init(struct guest_mem *m, uint64_t size, bool huge);
+
+/* "2 MiB pages (hugetlbfs)", ...: what gmem_init chose, for --stats. */
+const char *gmem_pages_name(const struct guest_mem *m);
 void gmem_destroy(struct guest_mem *m);
 
 /*

@@ -134,6 +134,10 @@ static enum setup_result setup_guest(struct vm *vm, struct kvm *kvm, const struc
 			vm->path, vm->ncpus);
 		return SETUP_USAGE;
 	}
+	/* Huge pages for kernels only: a flat real-mode guest touches a few
+	 * pages, and one 2 MiB page would cost more to clear than its run
+	 * (and its RSS would no longer match the pages it touched). */
+	vm->huge_pages = !opts.no_huge_pages && vm->profile == PROFILE_PC;
 	if (vm_create(vm, kvm, opts.mem_size) < 0 || devices_create(vm) < 0)
 		return SETUP_VMM_ERROR;
 	/* What the devices announce to a Linux kernel. */
@@ -171,6 +175,8 @@ static void print_stats(const struct vm *vm)
 	for (unsigned c = 0; c < vm->ncpus; c++)
 		stats_merge(&sum, &vm->cpus[c].stats, c == 0);
 	stats_print(&sum, vm->name, stderr);
+	fprintf(stderr, "  memory: %llu MiB on %s\n", (unsigned long long)(vm->mem.size >> 20),
+		gmem_pages_name(&vm->mem));
 }
 
 static int exit_status(const struct vm *vms, int n)
@@ -192,6 +198,7 @@ int main(int argc, char **argv)
 	char err[512];
 	int n, rc, status, started = 0;
 
+	stats_set_origin(); /* POST markers count from here: "time from spawn" */
 	cli_set_device_options(dev_opts, devices_options(dev_opts, CLI_MAX_DEVICE_OPTIONS));
 	switch (cli_parse(argc, argv, &opts, stdout, stderr)) {
 	case CLI_EXIT: return 0;

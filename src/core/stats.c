@@ -4,6 +4,22 @@
 #include <inttypes.h>
 #include <linux/kvm.h>
 
+static struct timespec origin;
+
+void stats_set_origin(void)
+{
+	clock_gettime(CLOCK_MONOTONIC, &origin);
+}
+
+uint64_t stats_origin_ns(void)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (uint64_t)(now.tv_sec - origin.tv_sec) * 1000000000ull +
+	       (uint64_t)(now.tv_nsec - origin.tv_nsec);
+}
+
 void stats_port(struct vm_stats *s, uint16_t port)
 {
 	/* Small open-addressing table: a guest touching every port costs
@@ -117,7 +133,7 @@ void stats_print(const struct vm_stats *s, const char *name, FILE *out)
 	if (s->io_unhandled)
 		fprintf(out, "  io unhandled: %" PRIu64 "\n", s->io_unhandled);
 	for (unsigned i = 0; i < s->npost; i++)
-		fprintf(out, "  post 0x%02x at %.3f ms\n", s->post[i].code,
+		fprintf(out, "  post 0x%02x at %.3f ms from start\n", s->post[i].code,
 			(double)s->post[i].ns / 1e6);
 	if (s->post_dropped)
 		fprintf(out, "  post markers not kept: %" PRIu64 "\n", s->post_dropped);

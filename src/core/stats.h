@@ -21,7 +21,7 @@ struct port_count {
 
 struct post_mark {
 	uint8_t code;
-	uint64_t ns; /* since the vCPU started */
+	uint64_t ns; /* since mini-kvm started (stats_origin_ns) */
 };
 
 struct vm_stats {
@@ -42,6 +42,11 @@ static inline void stats_exit(struct vm_stats *s, uint32_t reason)
 }
 
 void stats_port(struct vm_stats *s, uint16_t port);
+/* Sets the time that POST markers count from: mini-kvm's start (main's
+ * first step, so that a marker reads as "time from spawn"). */
+void stats_set_origin(void);
+/* Nanoseconds from that origin to now. */
+uint64_t stats_origin_ns(void);
 /* Adds @src to @dst (per-vCPU counters to a guest total); @first copies the
  * start time and POST markers. */
 void stats_merge(struct vm_stats *dst, const struct vm_stats *src, int first);

@@ -57,7 +57,7 @@ int vm_create(struct vm *vm, struct kvm *kvm, uint64_t mem_size)
 		fprintf(stderr, "mini-kvm: %s: KVM_CREATE_VM: %s\n", vm->name, strerror(errno));
 		return -1;
 	}
-	err = gmem_init(&vm->mem, mem_size);
+	err = gmem_init(&vm->mem, mem_size, vm->huge_pages);
 	if (err) {
 		fprintf(stderr,
 			"mini-kvm: %s: cannot map %llu bytes of guest memory: %s; try a smaller --mem\n",

@@ -81,6 +81,7 @@ struct vm {
 	bool reads_stdin;	/* only the first guest gets stdin */
 	bool stdin_to_keyboard; /* --keyboard: stdin feeds the i8042, not the UART */
 	enum machine_profile profile;
+	bool huge_pages; /* RAM on 2 MiB pages where the host allows (kernels, not --no-huge-pages) */
 	int fd;
 	struct guest_mem mem;
 	struct bus pio;

@@ -7,6 +7,7 @@
 
 #include "arch/x86/acpi.h"
 #include "elf.h"
+#include "pvh.h"
 #include "mkvm/abi.h"
 
 const struct mem_range pc_reserved[] = {
@@ -116,12 +117,12 @@ static int pc_acpi(const struct image *img, struct guest_mem *mem, const struct 
 	return -1;
 }
 
-/* A Linux bzImage: ACPI tables, then the boot protocol (docs/linux.md). */
-static int boot_linux(const struct image *img, struct guest_mem *mem, const struct boot_args *a,
-		      struct cpu_boot *b, char *err, size_t errlen)
+/* What a Linux kernel (bzImage or vmlinux) takes from the command line:
+ * no --mode, at most one --initrd without arguments (*initrd, or NULL). */
+static int linux_args(const struct image *img, const struct boot_args *a,
+		      const struct image **initrd, char *err, size_t errlen)
 {
-	struct bz_args bz = {.cmdline = a->cmdline,
-			     .extra = a->dev_cmdline && *a->dev_cmdline ? a->dev_cmdline : NULL};
+	*initrd = NULL;
 	if (a->mode != -1) {
 		snprintf(err, errlen, "%s: a Linux kernel chooses its own mode; drop --mode",
 			 img->path);
@@ -139,11 +140,37 @@ static int boot_linux(const struct image *img, struct guest_mem *mem, const stru
 				 a->mods[0].string);
 			return -1;
 		}
-		bz.initrd = a->mods[0].img;
+		*initrd = a->mods[0].img;
 	}
-	if (pc_acpi(img, mem, a, &bz.rsdp, err, errlen) < 0)
+	return 0;
+}
+
+/* A Linux bzImage: ACPI tables, then the boot protocol (docs/linux.md). */
+static int boot_linux(const struct image *img, struct guest_mem *mem, const struct boot_args *a,
+		      struct cpu_boot *b, char *err, size_t errlen)
+{
+	struct bz_args bz = {.cmdline = a->cmdline,
+			     .extra = a->dev_cmdline && *a->dev_cmdline ? a->dev_cmdline : NULL};
+
+	if (linux_args(img, a, &bz.initrd, err, errlen) < 0 ||
+	    pc_acpi(img, mem, a, &bz.rsdp, err, errlen) < 0)
 		return -1;
 	return bz_load(img, mem, &bz, b, err, errlen);
+}
+
+/* A Linux vmlinux (ELF) through its PVH entry (docs/linux.md). */
+static int boot_pvh(const struct image *img, struct guest_mem *mem, const struct boot_args *a,
+		    struct cpu_boot *b, char *err, size_t errlen)
+{
+	struct pvh_args p = {.cmdline = a->cmdline,
+			     .extra = a->dev_cmdline && *a->dev_cmdline ? a->dev_cmdline : NULL,
+			     .res = pc_reserved,
+			     .nres = pc_nreserved};
+
+	if (linux_args(img, a, &p.initrd, err, errlen) < 0 ||
+	    pc_acpi(img, mem, a, &p.rsdp, err, errlen) < 0)
+		return -1;
+	return pvh_load(img, mem, &p, b, err, errlen);
 }
 
 int boot_load(const struct image *img, struct guest_mem *mem, const struct boot_args *a,
@@ -154,6 +181,19 @@ int boot_load(const struct image *img, struct guest_mem *mem, const struct boot_
 
 	if (bz_is_bzimage(img))
 		return boot_linux(img, mem, a, b, err, errlen);
+	if (elf_is_elf(img) && !multiboot) {
+		uint32_t entry;
+		switch (pvh_probe(img, &entry)) {
+		case PVH_ENTRY: return boot_pvh(img, mem, a, b, err, errlen);
+		case PVH_NO_ENTRY:
+			snprintf(
+				err, errlen,
+				"%s: a Linux vmlinux without the PVH entry note (XEN_ELFNOTE_PHYS32_ENTRY): boot its bzImage, or build it with CONFIG_PVH=y",
+				img->path);
+			return -1;
+		case PVH_NOT_LINUX: break;
+		}
+	}
 
 	if (multiboot)
 		return mb_load(img, mem, a->cmdline, a->mods, a->nmods, b, err, errlen) < 0

@@ -2,6 +2,7 @@
 #include "elf.h"
 
 #include <elf.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -155,8 +156,8 @@ static int check_seg(const struct image *img, const struct guest_mem *mem, const
 				errlen);
 }
 
-int elf_load(const struct image *img, struct guest_mem *mem, const struct mem_range *res,
-	     size_t nres, struct elf_info *info, char *err, size_t errlen)
+static int load(const struct image *img, struct guest_mem *mem, const struct mem_range *res,
+		size_t nres, struct elf_info *info, bool need_entry, char *err, size_t errlen)
 {
 	uint64_t phoff, phnum, phsize;
 	struct seg s;
@@ -188,7 +189,7 @@ int elf_load(const struct image *img, struct guest_mem *mem, const struct mem_ra
 		snprintf(err, errlen, "%s: no PT_LOAD segment to load", img->path);
 		return -1;
 	}
-	if (!entry_found) {
+	if (!entry_found && need_entry) {
 		snprintf(err, errlen, "%s: entry point 0x%llx is outside every loaded segment",
 			 img->path, (unsigned long long)info->entry);
 		return -1;
@@ -203,4 +204,16 @@ int elf_load(const struct image *img, struct guest_mem *mem, const struct mem_ra
 		memset(dst + s.filesz, 0, s.memsz - s.filesz);
 	}
 	return 0;
+}
+
+int elf_load(const struct image *img, struct guest_mem *mem, const struct mem_range *res,
+	     size_t nres, struct elf_info *info, char *err, size_t errlen)
+{
+	return load(img, mem, res, nres, info, true, err, errlen);
+}
+
+int elf_load_phys(const struct image *img, struct guest_mem *mem, const struct mem_range *res,
+		  size_t nres, struct elf_info *info, char *err, size_t errlen)
+{
+	return load(img, mem, res, nres, info, false, err, errlen);
 }

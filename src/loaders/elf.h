@@ -45,4 +45,9 @@ int elf_is_elf(const struct image *img);
 int elf_load(const struct image *img, struct guest_mem *mem, const struct mem_range *res,
 	     size_t nres, struct elf_info *info, char *err, size_t errlen);
 
+/* The same, for a kernel whose entry comes from elsewhere (a PVH note):
+ * e_entry is not checked; info->entry_pa stays 0. */
+int elf_load_phys(const struct image *img, struct guest_mem *mem, const struct mem_range *res,
+		  size_t nres, struct elf_info *info, char *err, size_t errlen);
+
 #endif

@@ -50,6 +50,8 @@ load helpers
 	[[ "$stderr" == *"io port 0x0500: 1"* ]]
 	[[ "$stderr" == *"hypercall 1 (putchar): 14"* ]]
 	[[ "$stderr" == *"hypercall 0 (exit): 1"* ]]
+	# A flat real-mode guest stays on small pages (huge pages: kernels).
+	[[ "$stderr" == *"memory: 16 MiB on 4 KiB pages"* ]]
 }
 
 @test "--stats counts HC_WRITE and an unhandled port" {

@@ -18,7 +18,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct guest_mem m, mapped = {0};
 	uint64_t msize = 1 + fdp_u16(&f); /* 1 .. 64 KiB, not page-rounded */
 
-	if (gmem_init(&mapped, msize) == 0) {
+	if (gmem_init(&mapped, msize, false) == 0) {
 		FUZZ_CHECK(mapped.host && mapped.size == msize, "gmem_init");
 		FUZZ_CHECK(gmem_ptr(&mapped, msize - 1, 1) != NULL, "last byte of mapped memory");
 		gmem_destroy(&mapped);

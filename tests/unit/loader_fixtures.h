@@ -87,7 +87,7 @@ static inline void fx_open(struct fx *f, const char *path)
 	f->img.path = path;
 	f->img.data = calloc(1, FX_CAP);
 	assert_non_null(f->img.data);
-	assert_int_equal(gmem_init(&f->mem, FX_MEM), 0);
+	assert_int_equal(gmem_init(&f->mem, FX_MEM, false), 0);
 	memset(f->mem.host, FX_DIRTY, FX_MEM);
 }
 

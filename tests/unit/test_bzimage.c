@@ -256,7 +256,7 @@ static uint8_t sum(const uint8_t *p, size_t n)
 
 static void test_acpi(void **state)
 {
-	struct guest_mem m = {malloc(MEM), MEM};
+	struct guest_mem m = {malloc(MEM), MEM, GMEM_PAGES_4K};
 	const uint8_t *rsdp, *xsdt, *madt, *fadt, *dsdt;
 	uint8_t node[DEVICE_ACPI_MAX];
 	size_t node_len;

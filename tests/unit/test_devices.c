@@ -208,6 +208,62 @@ static void test_fw_cfg(void **state)
 	free_vm(b);
 }
 
+/* ---- PCI host bridge ------------------------------------------------------ */
+
+static void test_pci_host(void **state)
+{
+	struct vm *a = fake_vm(), *b = fake_vm();
+	uint8_t rec[1024];
+	char line[DEVICE_CMDLINE_MAX];
+	size_t n;
+
+	(void)state;
+	assert_int_equal(vm_add_device(a, &pci_host_device), 0);
+	assert_int_equal(vm_add_device(b, &pci_host_device), 0);
+	/* Linux's type-1 check: the address reads back (bits 1:0 as 0). */
+	pio(a, PCI_CONFIG_PORT, true, 4, 0x80000003);
+	assert_int_equal(pio(a, PCI_CONFIG_PORT, false, 4, 0), 0x80000000);
+	/* Partial accesses to CONFIG_ADDRESS: ignored, read as ones. */
+	pio(a, PCI_CONFIG_PORT + 3, true, 1, 0x01);
+	assert_int_equal(pio(a, PCI_CONFIG_PORT, false, 4, 0), 0x80000000);
+	assert_int_equal(pio(a, PCI_CONFIG_PORT, false, 1, 0) & 0xff, 0xff);
+	/* 00:00.0 is the host bridge: IDs, class 06/00, header type 0. */
+	assert_int_equal(pio(a, PCI_CONFIG_PORT + 4, false, 4, 0),
+			 PCI_HOST_DEVICE << 16 | PCI_HOST_VENDOR);
+	assert_int_equal(pio(a, PCI_CONFIG_PORT + 6, false, 2, 0), PCI_HOST_DEVICE);
+	pio(a, PCI_CONFIG_PORT, true, 4, 0x80000008);
+	assert_int_equal(pio(a, PCI_CONFIG_PORT + 6, false, 2, 0), 0x0600);
+	assert_int_equal(pio(a, PCI_CONFIG_PORT + 4, false, 4, 0), 0x06000000);
+	pio(a, PCI_CONFIG_PORT, true, 4, 0x80000010); /* BAR 0: none, not writable */
+	pio(a, PCI_CONFIG_PORT + 4, true, 4, 0xffffffff);
+	assert_int_equal(pio(a, PCI_CONFIG_PORT + 4, false, 4, 0), 0);
+	/* Everything else is absent: another device, bus, function, or the
+	 * enable bit clear. */
+	pio(a, PCI_CONFIG_PORT, true, 4, 0x80000800); /* 00:01.0 */
+	assert_int_equal(pio(a, PCI_CONFIG_PORT + 4, false, 4, 0), 0xffffffff);
+	pio(a, PCI_CONFIG_PORT, true, 4, 0x80010000); /* 01:00.0 */
+	assert_int_equal(pio(a, PCI_CONFIG_PORT + 4, false, 2, 0), 0xffff);
+	pio(a, PCI_CONFIG_PORT, true, 4, 0x80000100); /* 00:00.1 */
+	assert_int_equal(pio(a, PCI_CONFIG_PORT + 4, false, 4, 0), 0xffffffff);
+	pio(a, PCI_CONFIG_PORT, true, 4, 0x00000000);
+	assert_int_equal(pio(a, PCI_CONFIG_PORT + 4, false, 4, 0), 0xffffffff);
+	/* State: the address register. */
+	pio(a, PCI_CONFIG_PORT, true, 4, 0x80000008);
+	n = round_trip(&pci_host_device, a->devs[0].dev, b->devs[0].dev, rec);
+	assert_int_equal(pio(b, PCI_CONFIG_PORT + 6, false, 2, 0), 0x0600);
+	refusals(&pci_host_device, b->devs[0].dev, rec, n);
+	rec[STATE_HDR] |= 1; /* bits 1:0 no guest can set */
+	assert_int_equal(load(&pci_host_device, b->devs[0].dev, rec, n), -1);
+	pci_host_device.reset(b->devs[0].dev);
+	assert_int_equal(pio(b, PCI_CONFIG_PORT, false, 4, 0), 0);
+	/* What it tells Linux. */
+	assert_int_equal(pci_host_device.cmdline(NULL, line, sizeof(line)), 11);
+	assert_string_equal(line, "pci=noearly");
+	assert_int_equal(pci_host_device.cmdline(NULL, line, 11), -1);
+	free_vm(a);
+	free_vm(b);
+}
+
 /* ---- ACPI PM -------------------------------------------------------------- */
 
 static void test_acpi_pm(void **state)
@@ -560,9 +616,9 @@ static void test_table(void **state)
 	assert_int_equal(devices_create(a), 0);
 	assert_int_equal(devices_create(b), 0);
 	assert_int_equal(a->ndevs, device_count - 1); /* no --disk: no virtio-blk */
-	/* No disk: nothing to announce to Linux. */
+	/* No disk: only the PCI host's fragment for Linux. */
 	assert_int_equal(devices_cmdline(a, line, sizeof(line)), 0);
-	assert_string_equal(line, "");
+	assert_string_equal(line, "pci=noearly");
 	assert_int_equal(devices_acpi(a, aml, sizeof(aml)), 0);
 
 	pio(a, FW_CFG_PORT, true, 2, 0x05);
@@ -587,9 +643,10 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_state_format), cmocka_unit_test(test_fw_cfg),
-		cmocka_unit_test(test_acpi_pm),	     cmocka_unit_test(test_uart),
-		cmocka_unit_test(test_virtio_blk),   cmocka_unit_test(test_hooks),
-		cmocka_unit_test(test_table),	     cmocka_unit_test(test_join),
+		cmocka_unit_test(test_pci_host),     cmocka_unit_test(test_acpi_pm),
+		cmocka_unit_test(test_uart),	     cmocka_unit_test(test_virtio_blk),
+		cmocka_unit_test(test_hooks),	     cmocka_unit_test(test_table),
+		cmocka_unit_test(test_join),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

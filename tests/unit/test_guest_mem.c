@@ -17,7 +17,7 @@ static int setup(void **state)
 {
 	static struct guest_mem m;
 
-	if (gmem_init(&m, SIZE) < 0)
+	if (gmem_init(&m, SIZE, false) < 0)
 		return -1;
 	*state = &m;
 	return 0;
@@ -34,7 +34,7 @@ static void test_init_destroy(void **state)
 	struct guest_mem m;
 
 	(void)state;
-	assert_int_equal(gmem_init(&m, SIZE), 0);
+	assert_int_equal(gmem_init(&m, SIZE, false), 0);
 	assert_non_null(m.host);
 	assert_int_equal(m.size, SIZE);
 	assert_int_equal(m.host[0], 0); /* anonymous memory starts zeroed */
@@ -52,8 +52,29 @@ static void test_init_zero_size_fails(void **state)
 	struct guest_mem m = {0};
 
 	(void)state;
-	assert_true(gmem_init(&m, 0) < 0);
+	assert_true(gmem_init(&m, 0, false) < 0);
 	assert_null(m.host);
+}
+
+/* Huge pages where the host allows: a 2 MiB aligned mapping (hugetlbfs or
+ * THP); small pages only when asked.  Zero bytes fail either way. */
+static void test_huge_pages(void **state)
+{
+	struct guest_mem m;
+
+	(void)state;
+	assert_true(gmem_init(&m, 0, true) < 0);
+	assert_int_equal(gmem_init(&m, 6ull << 20, true), 0);
+	if (m.pages != GMEM_PAGES_4K)
+		assert_int_equal((uintptr_t)m.host % (2u << 20), 0);
+	m.host[0] = 1; /* the whole range is ours */
+	m.host[m.size - 1] = 2;
+	assert_non_null(strstr(gmem_pages_name(&m), m.pages == GMEM_PAGES_4K ? "4 KiB" : "2 MiB"));
+	gmem_destroy(&m);
+	assert_int_equal(gmem_init(&m, 6ull << 20, false), 0);
+	assert_int_equal(m.pages, GMEM_PAGES_4K);
+	assert_string_equal(gmem_pages_name(&m), "4 KiB pages");
+	gmem_destroy(&m);
 }
 
 static void test_ptr_in_bounds(void **state)
@@ -154,6 +175,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_init_destroy),
 		cmocka_unit_test(test_init_zero_size_fails),
+		cmocka_unit_test(test_huge_pages),
 		cmocka_unit_test_setup_teardown(test_ptr_in_bounds, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ptr_out_of_bounds, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ptr_wrapping, setup, teardown),

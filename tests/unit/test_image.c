@@ -144,7 +144,7 @@ static void test_flat_load(void **state)
 	(void)state;
 	boot[510] = 0x55;
 	boot[511] = 0xaa;
-	assert_int_equal(gmem_init(&mem, GUEST_MEM_MIN), 0);
+	assert_int_equal(gmem_init(&mem, GUEST_MEM_MIN, false), 0);
 	assert_int_equal(flat_load(&img, &mem, err, sizeof(err)), 0);
 	assert_memory_equal(mem.host + REAL_LOAD_ADDR, boot, sizeof(boot));
 	assert_int_equal(mem.host[REAL_LOAD_ADDR - 1], 0);
@@ -163,7 +163,7 @@ static void test_flat_load_fit(void **state)
 	(void)state;
 	assert_non_null(big);
 	memset(big, 0xcc, max + 1);
-	assert_int_equal(gmem_init(&mem, GUEST_MEM_MIN), 0);
+	assert_int_equal(gmem_init(&mem, GUEST_MEM_MIN, false), 0);
 	/* Exactly flat_max_size() bytes fit, up to the last byte of RAM. */
 	assert_int_equal(flat_load(&img, &mem, err, sizeof(err)), 0);
 	assert_int_equal(mem.host[GUEST_MEM_MIN - 1], 0xcc);
