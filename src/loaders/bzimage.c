@@ -226,9 +226,9 @@ int bz_load(const struct image *img, struct guest_mem *mem, const struct bz_args
 	put32(zp, BP_EXT_RAMDISK_SIZE, (uint32_t)(initrd_size >> 32));
 	put64(zp, BP_ACPI_RSDP, a->rsdp);
 	put_e820(zp, mem->size);
-	if (gmem_write(mem, PC_KERNEL_MIN, d + setup_size, kernel_size) < 0 ||
+	if (image_to_guest(img, setup_size, kernel_size, mem, PC_KERNEL_MIN) < 0 ||
 	    gmem_write(mem, PC_CMDLINE_ADDR, line, (uint64_t)n + 1) < 0 ||
-	    (a->initrd && gmem_write(mem, initrd_at, a->initrd->data, initrd_size) < 0) ||
+	    (a->initrd && image_to_guest(a->initrd, 0, initrd_size, mem, initrd_at) < 0) ||
 	    gmem_write(mem, LINUX_ZERO_PAGE_ADDR, zp, sizeof(zp)) < 0) {
 		snprintf(err, errlen, "%s: internal error: a checked range is outside memory",
 			 img->path);

@@ -200,7 +200,7 @@ static int load(const struct image *img, struct guest_mem *mem, const struct mem
 		if (s.type != PT_LOAD)
 			continue;
 		dst = gmem_ptr(mem, s.paddr, s.memsz); /* checked above */
-		memcpy(dst, img->data + s.offset, s.filesz);
+		image_to_guest(img, s.offset, s.filesz, mem, s.paddr);
 		memset(dst + s.filesz, 0, s.memsz - s.filesz);
 	}
 	return 0;

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -14,7 +15,7 @@
 int image_read(struct image *img, const char *path, uint64_t max, char *err, size_t errlen)
 {
 	struct stat st;
-	size_t done = 0;
+	void *map;
 	int fd;
 
 	memset(img, 0, sizeof(*img));
@@ -46,22 +47,18 @@ int image_read(struct image *img, const char *path, uint64_t max, char *err, siz
 		goto fail;
 	}
 	img->size = (size_t)st.st_size;
-	img->data = malloc(img->size);
-	if (!img->data) {
-		snprintf(err, errlen, "%s: out of memory reading %zu bytes", path, img->size);
+	/* Mapped, not read: pages come in as the loader copies them, and
+	 * image_to_guest() drops them again.  (The file must not shrink while
+	 * mini-kvm loads it: that is the user's file, not the guest's input.) */
+	map = mmap(NULL, img->size, PROT_READ, MAP_PRIVATE, fd, 0);
+	if (map == MAP_FAILED) {
+		snprintf(err, errlen, "%s: cannot map %zu bytes: %s", path, img->size,
+			 strerror(errno));
+		img->size = 0;
 		goto fail;
 	}
-	while (done < img->size) {
-		ssize_t n = read(fd, img->data + done, img->size - done);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			snprintf(err, errlen, "%s: read failed: %s", path,
-				 n < 0 ? strerror(errno) : "file shrank");
-			goto fail;
-		}
-		done += (size_t)n;
-	}
+	img->data = map;
+	img->mapped = true;
 	close(fd);
 	return 0;
 fail:
@@ -72,9 +69,42 @@ fail:
 
 void image_free(struct image *img)
 {
-	free(img->data);
+	if (img->mapped)
+		munmap(img->data, img->size);
+	else
+		free(img->data);
 	img->data = NULL;
 	img->size = 0;
+	img->mapped = false;
+}
+
+/* A piece of the file at a time: at most this much of it is resident. */
+#define IMAGE_COPY_CHUNK (256u << 10)
+
+int image_to_guest(const struct image *img, uint64_t off, uint64_t len, struct guest_mem *mem,
+		   uint64_t gpa)
+{
+	uint8_t *dst = gmem_ptr(mem, gpa, len);
+	long page = sysconf(_SC_PAGESIZE);
+
+	if (!dst)
+		return -1;
+	while (len) {
+		uint64_t n = len < IMAGE_COPY_CHUNK ? len : IMAGE_COPY_CHUNK;
+		uintptr_t from = (uintptr_t)(img->data + off), to = from + n;
+
+		memcpy(dst, img->data + off, n);
+		/* Whole pages of the mapping copied so far: out of our RSS
+		 * (they stay in the page cache; a later read faults them in). */
+		from &= ~((uintptr_t)page - 1);
+		to &= ~((uintptr_t)page - 1);
+		if (img->mapped && to > from)
+			madvise((void *)from, to - from, MADV_DONTNEED);
+		dst += n;
+		off += n;
+		len -= n;
+	}
+	return 0;
 }
 
 uint64_t flat_max_size(uint64_t mem_size)

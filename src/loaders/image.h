@@ -4,6 +4,7 @@
 #define MKVM_IMAGE_H
 
 #include <stddef.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "core/guest_mem.h"
@@ -13,8 +14,9 @@
 
 struct image {
 	const char *path;
-	uint8_t *data;
+	uint8_t *data; /* read-only */
 	size_t size;
+	bool mapped; /* data maps the file (image_read); else a caller's buffer */
 };
 
 /*
@@ -24,6 +26,17 @@ struct image {
  */
 int image_read(struct image *img, const char *path, uint64_t max, char *err, size_t errlen);
 void image_free(struct image *img);
+
+/*
+ * Copies @len bytes from offset @off of @img to guest-physical @gpa.
+ * Returns 0, or -1 if the guest range is outside guest RAM (nothing
+ * copied); [off, off + len) must lie within the image (callers check).
+ * The copy goes in pieces, and each piece of a mapped file leaves this
+ * process's memory once copied: a 66 MB vmlinux never occupies host memory
+ * twice, once as the file and once as guest pages (peak RSS, issue 14).
+ */
+int image_to_guest(const struct image *img, uint64_t off, uint64_t len, struct guest_mem *mem,
+		   uint64_t gpa);
 
 /* Largest flat image that fits in @mem_size bytes of guest memory. */
 uint64_t flat_max_size(uint64_t mem_size);

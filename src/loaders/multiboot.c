@@ -109,7 +109,7 @@ static int load_by_address(const struct image *img, long off, const struct mb_he
 			 img->path, h->entry_addr, h->load_addr, (unsigned long long)mem_end);
 		return -1;
 	}
-	gmem_write(mem, h->load_addr, img->data + file_off, load_len);
+	image_to_guest(img, file_off, load_len, mem, h->load_addr); /* checked above */
 	memset(gmem_ptr(mem, h->load_addr + load_len, mem_end - h->load_addr - load_len), 0,
 	       mem_end - h->load_addr - load_len);
 	*end = mem_end;
@@ -147,7 +147,7 @@ static int load_modules(struct guest_mem *mem, uint64_t start, const struct mb_m
 		if (load_range_check(mem, at, m->size, mb_reserved, mb_nreserved, m->path, "module",
 				     err, errlen) < 0)
 			return -1;
-		gmem_write(mem, at, m->data, m->size);
+		image_to_guest(m, 0, m->size, mem, at); /* checked above */
 		d = (struct mb_mod){(uint32_t)at, (uint32_t)(at + m->size), 0, 0};
 		d.string = put_string(mem, &strings, PC_BOOTINFO_ADDR + MBI_PAGE, mods[i].string);
 		if (!d.string) {

@@ -184,7 +184,7 @@ int pvh_load(const struct image *img, struct guest_mem *mem, const struct pvh_ar
 	    gmem_write(mem, mod_at, mod, sizeof(mod)) < 0 ||
 	    gmem_write(mem, map_at, map, sizeof(map)) < 0 ||
 	    gmem_write(mem, PC_CMDLINE_ADDR, line, (uint64_t)n + 1) < 0 ||
-	    (a->initrd && gmem_write(mem, initrd_at, a->initrd->data, initrd_size) < 0)) {
+	    (a->initrd && image_to_guest(a->initrd, 0, initrd_size, mem, initrd_at) < 0)) {
 		snprintf(err, errlen, "%s: internal error: a checked range is outside memory",
 			 img->path);
 		return -1;

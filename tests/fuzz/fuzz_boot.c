@@ -16,7 +16,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	uint8_t ctl = fdp_u8(&f);
 	int mode = ctl % 5 - 1;
 	uint8_t *copy = malloc(f.n ? f.n : 1);
-	struct image img = {"fuzz.img", copy, f.n};
+	struct image img = {.path = "fuzz.img", .data = copy, .size = f.n};
 	struct boot_args a = {.mode = mode, .cmdline = (ctl & 0x80) ? "console=ttyS0 x" : NULL};
 	struct cpu_boot b;
 	char err[512] = "";

@@ -52,7 +52,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		rcopy = malloc(n ? n : 1);
 		memcpy(rcopy, f.p + f.n - n, n);
 		f.n -= n;
-		rd = (struct image){"initrd.cpio", rcopy, n};
+		rd = (struct image){.path = "initrd.cpio", .data = rcopy, .size = n};
 		a.initrd = &rd;
 	}
 	if (ctl & 4)
@@ -60,7 +60,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	a.rsdp = ACPI_TABLES_ADDR;
 	copy = malloc(f.n ? f.n : 1);
 	memcpy(copy, f.p, f.n);
-	img = (struct image){"fuzz-bzImage", copy, f.n};
+	img = (struct image){.path = "fuzz-bzImage", .data = copy, .size = f.n};
 
 	r = bz_load(&img, &lmem, &a, &b, err, sizeof(err));
 	canary_check(PC_GDT_ADDR, PC_BOOTINFO_ADDR, "GDT/TSS page");

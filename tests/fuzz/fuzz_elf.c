@@ -12,7 +12,7 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	uint8_t *copy = malloc(size ? size : 1); /* exact size: ASan sees over-reads */
-	struct image img = {"fuzz.elf", copy, size};
+	struct image img = {.path = "fuzz.elf", .data = copy, .size = size};
 	struct elf_info info;
 	char err[512] = "";
 	int r;

@@ -48,12 +48,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		mcopy[i] = malloc(n ? n : 1);
 		memcpy(mcopy[i], f.p + f.n - n, n);
 		f.n -= n;
-		mimg[i] = (struct image){i ? "mod1.bin" : "mod0.bin", mcopy[i], n};
+		mimg[i] = (struct image){
+			.path = i ? "mod1.bin" : "mod0.bin", .data = mcopy[i], .size = n};
 		mods[i] = (struct mb_module){&mimg[i], mstr[i]};
 	}
 	copy = malloc(f.n ? f.n : 1);
 	memcpy(copy, f.p, f.n);
-	img = (struct image){"fuzz-mb.elf", copy, f.n};
+	img = (struct image){.path = "fuzz-mb.elf", .data = copy, .size = f.n};
 
 	r = mb_load(&img, &lmem, cmdline, mods, nmods, &b, err, sizeof(err));
 	canary_check(PC_GDT_ADDR, PC_BOOTINFO_ADDR, "GDT/TSS page");

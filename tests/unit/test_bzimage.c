@@ -82,7 +82,7 @@ static void fx_open(struct fx *f)
 	p32(d, BP_INIT_SIZE, INIT_SZ);
 	for (size_t i = SETUP; i < IMG_SIZE; i++)
 		d[i] = (uint8_t)(i * 7);
-	f->img = (struct image){"vmlinuz", d, IMG_SIZE};
+	f->img = (struct image){.path = "vmlinuz", .data = d, .size = IMG_SIZE};
 	f->mem.size = MEM;
 	f->mem.host = malloc(MEM);
 	f->snap = malloc(MEM);
@@ -134,7 +134,8 @@ static void test_detect(void **state)
 
 static void test_load_64(void **state)
 {
-	const struct image initrd = {"initrd.cpio", (uint8_t *)"INITRD-DATA", 11};
+	const struct image initrd = {
+		.path = "initrd.cpio", .data = (uint8_t *)"INITRD-DATA", .size = 11};
 	const struct bz_args a = {"console=ttyS0 quiet", "virtio_mmio.device=x", &initrd, 0xe0000};
 	const uint8_t *zp;
 	struct cpu_boot b;
@@ -177,7 +178,7 @@ static void test_load_64(void **state)
 
 static void test_load_32_and_initrd_max(void **state)
 {
-	const struct image initrd = {"initrd.cpio", (uint8_t *)"RD", 2};
+	const struct image initrd = {.path = "initrd.cpio", .data = (uint8_t *)"RD", .size = 2};
 	const struct bz_args a = {NULL, NULL, &initrd, 0};
 	struct cpu_boot b;
 	struct fx f;
@@ -197,7 +198,7 @@ static void test_load_32_and_initrd_max(void **state)
 static void test_refusals(void **state)
 {
 	uint8_t big[64];
-	const struct image huge = {"huge.cpio", big, 28u << 20};
+	const struct image huge = {.path = "huge.cpio", .data = big, .size = 28u << 20};
 	const struct bz_args with_huge = {NULL, NULL, &huge, 0};
 	char line[4200];
 	struct bz_args longline = {line, NULL, NULL, 0};

@@ -175,7 +175,8 @@ static void test_bad(void **state)
 /* ---- boot_load: which mode an image starts in ---------------------------- */
 static int boot(struct fx *f, int mode, const char *cmdline, size_t nmods, struct cpu_boot *b)
 {
-	static const struct image mod_img = {"initrd.img", (uint8_t *)"x", 1};
+	static const struct image mod_img = {
+		.path = "initrd.img", .data = (uint8_t *)"x", .size = 1};
 	static const struct mb_module mod = {&mod_img, "initrd.img"};
 	struct boot_args a = {
 		.mode = mode, .cmdline = cmdline, .mods = nmods ? &mod : NULL, .nmods = nmods};

@@ -179,6 +179,41 @@ static void test_flat_load_fit(void **state)
 	free(big);
 }
 
+/* A mapped file copied into guest RAM in pieces (more than one), at an
+ * odd offset and length; a guest range outside RAM copies nothing. */
+static void test_to_guest(void **state)
+{
+	size_t n = (1u << 20) + 12345;
+	uint8_t *data = malloc(n);
+	const char *path;
+	struct image img;
+	struct guest_mem mem;
+	char err[256] = "";
+
+	(void)state;
+	assert_non_null(data);
+	for (size_t i = 0; i < n; i++)
+		data[i] = (uint8_t)(i * 7 + (i >> 9));
+	path = make_file(data, n);
+	assert_int_equal(image_read(&img, path, n, err, sizeof(err)), 0);
+	unlink(path);
+	assert_true(img.mapped);
+	assert_int_equal(gmem_init(&mem, 4u << 20, false), 0);
+	assert_int_equal(image_to_guest(&img, 3, n - 3, &mem, 0x100001), 0);
+	assert_memory_equal(mem.host + 0x100001, data + 3, n - 3);
+	assert_int_equal(mem.host[0x100000], 0);
+	assert_int_equal(mem.host[0x100001 + n - 3], 0);
+	/* The pieces dropped from memory read back the same from the file. */
+	assert_memory_equal(img.data, data, n);
+	assert_int_equal(image_to_guest(&img, 0, 16, &mem, (4u << 20) - 8), -1);
+	assert_int_equal(image_to_guest(&img, 0, 16, &mem, UINT64_MAX - 4), -1);
+	assert_int_equal(mem.host[(4u << 20) - 8], 0);
+	gmem_destroy(&mem);
+	image_free(&img);
+	assert_null(img.data);
+	free(data);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -186,7 +221,7 @@ int main(void)
 		cmocka_unit_test(test_not_regular),   cmocka_unit_test(test_empty),
 		cmocka_unit_test(test_too_large),     cmocka_unit_test(test_good),
 		cmocka_unit_test(test_flat_max_size), cmocka_unit_test(test_flat_load),
-		cmocka_unit_test(test_flat_load_fit),
+		cmocka_unit_test(test_flat_load_fit), cmocka_unit_test(test_to_guest),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

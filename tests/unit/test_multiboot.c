@@ -67,8 +67,9 @@ static void test_find_header(void **state)
 
 /* ---- ELF multiboot kernel ------------------------------------------------ */
 static uint8_t mod1[0x1234], mod2[0x10];
-static const struct image mod_imgs[] = {{"mods/one.img", mod1, sizeof(mod1)},
-					{"mods/two.img", mod2, sizeof(mod2)}};
+static const struct image mod_imgs[] = {
+	{.path = "mods/one.img", .data = mod1, .size = sizeof(mod1)},
+	{.path = "mods/two.img", .data = mod2, .size = sizeof(mod2)}};
 static const struct mb_module mods[] = {{&mod_imgs[0], "mods/one.img root=1"},
 					{&mod_imgs[1], "mods/two.img"}};
 
@@ -316,7 +317,9 @@ static void test_modules_limits(void **state)
 {
 	static char s[3073];
 	struct mb_module many[17];
-	struct image big = {"mods/big.img", mod2, 32u << 20}; /* refused before it is read */
+	struct image big = {.path = "mods/big.img",
+			    .data = mod2,
+			    .size = 32u << 20}; /* refused before it is read */
 	struct cpu_boot b;
 	struct fx f;
 
